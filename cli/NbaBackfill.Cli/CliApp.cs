@@ -1,0 +1,49 @@
+using System.CommandLine;
+using NbaBackfill.Cli.Commands;
+using NbaBackfill.Raw;
+
+namespace NbaBackfill.Cli;
+
+/// <summary>Builds the command tree and maps outcomes to exit codes.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken ct)
+    {
+        var root = new RootCommand("NbaBackfill: durable, observable, self-checking backfills of the NBA prediction pipeline")
+        {
+            LoadCommand.Create(env),
+            ProcessCommand.Create(env),
+            ReconcileCommand.Create(env),
+            ExportCommand.Create(env),
+            GapsCommand.Create(env),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors.Take(1))
+            {
+                await env.Error.WriteLineAsync($"error: {error.Message}");
+            }
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = env.Out, Error = env.Error, EnableDefaultExceptionHandler = false }, ct);
+        }
+        catch (UsageException e)
+        {
+            await env.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (RawInputException e)
+        {
+            await env.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await env.Error.WriteLineAsync("cancelled: every write is a transaction; re-run the same command to resume");
+            return ExitCodes.Cancelled;
+        }
+    }
+}

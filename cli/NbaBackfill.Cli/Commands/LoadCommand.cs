@@ -1,0 +1,37 @@
+using System.CommandLine;
+using NbaBackfill.Landing;
+using NbaBackfill.Raw;
+
+namespace NbaBackfill.Cli.Commands;
+
+/// <summary>load: validate a season folder, land it per game date, replace the season's raw tables.</summary>
+internal static class LoadCommand
+{
+    public static Command Create(CliEnvironment env)
+    {
+        var seasonDir = new Option<string>("--season-dir") { Description = "folder with teams.csv, games.csv, player_box_scores.csv [, player_shot_zones.csv]", Required = true };
+        var season = new Option<string?>("--season") { Description = "season id to load under (default: the box scores' season column)" };
+        var db = CommonOptions.Db();
+        var command = new Command("load", "Load a season's raw files (Phase 2)") { seasonDir, season, db };
+        command.SetAction(async (result, ct) =>
+        {
+            var dir = result.GetValue(seasonDir)!;
+            if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            var dbPath = CommonOptions.DbPath(result, db, env);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
+            var landing = new LocalFolderLanding(CommonOptions.LandingRoot(dbPath));
+            var summary = await SeasonLoader.LoadAsync(new FolderRawSource(dir), Path.GetFullPath(dir), warehouse, landing, env.Time, result.GetValue(season), ct);
+            await env.Out.WriteLineAsync(
+                $"loaded season {summary.Season}: {summary.Teams} teams, {summary.Games} games ({summary.FirstDate:yyyy-MM-dd}..{summary.LastDate:yyyy-MM-dd}), " +
+                $"{summary.BoxScores} box-score rows, {(summary.HasShotZones ? $"{summary.ShotZones} shot-zone rows" : "no shot zones")}, " +
+                $"{summary.Rejects} rejected row(s) into {warehouse.Describe}; landed under {landing.Describe}");
+            foreach (var reject in summary.RejectDetails.Take(20))
+            {
+                await env.Out.WriteLineAsync($"  rejected {reject.SourceFile} line {reject.LineNumber}: {reject.Reason} (INVALID_INPUT for {reject.EntityType.ToLowerInvariant()} {reject.EntityId})");
+            }
+            if (summary.RejectDetails.Count > 20) await env.Out.WriteLineAsync($"  … and {summary.RejectDetails.Count - 20} more (see raw_rejects)");
+            return ExitCodes.Complete;
+        });
+        return command;
+    }
+}

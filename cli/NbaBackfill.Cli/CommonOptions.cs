@@ -1,0 +1,71 @@
+using System.CommandLine;
+using NbaBackfill.Calendar;
+using NbaBackfill.Processors;
+using NbaBackfill.Warehouse;
+using NbaBackfill.Warehouse.DuckDb;
+
+namespace NbaBackfill.Cli;
+
+/// <summary>Options shared by several commands, and their validation.</summary>
+internal static class CommonOptions
+{
+    public const string DefaultDb = ".nba/warehouse.duckdb";
+
+    public static Option<string?> Db() => new("--db") { Description = $"DuckDB warehouse file (default: $NBA_DB or {DefaultDb})" };
+
+    public static Option<string> From(bool required = true) => new("--from") { Description = "first date, YYYY-MM-DD", Required = required };
+
+    public static Option<string> To(bool required = true) => new("--to") { Description = "last date, YYYY-MM-DD (inclusive)", Required = required };
+
+    public static Option<bool> Json() => new("--json") { Description = "machine-readable JSON output" };
+
+    public static string DbPath(ParseResult result, Option<string?> db, CliEnvironment env) =>
+        result.GetValue(db) ?? env.Variable("NBA_DB") ?? DefaultDb;
+
+    public static async Task<IWarehouse> OpenWarehouseAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return await DuckDbWarehouse.OpenAsync(path, ct);
+        }
+        catch (WarehouseException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    public static DateOnly ParseDate(string? text, string option)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new UsageException($"{option} is required (YYYY-MM-DD)");
+        try
+        {
+            return DateRange.ParseDate(text);
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"{option}: '{text}' is not a valid date (YYYY-MM-DD)");
+        }
+    }
+
+    public static DateRange Range(ParseResult result, Option<string> from, Option<string> to)
+    {
+        var f = ParseDate(result.GetValue(from), "--from");
+        var t = ParseDate(result.GetValue(to), "--to");
+        if (t < f) throw new UsageException($"--to {DateRange.Format(t)} is before --from {DateRange.Format(f)}");
+        return new DateRange(f, t);
+    }
+
+    public static ProcessorId Processor(string? text)
+    {
+        if (text is null || !ProcessorIds.TryParse(text, out var p))
+            throw new UsageException($"unknown processor '{text}' (known: {string.Join(", ", ProcessorIds.All)})");
+        return p;
+    }
+
+    public static IReadOnlyList<ProcessorId> Processors(string? list) =>
+        string.IsNullOrWhiteSpace(list)
+            ? ProcessorIds.All
+            : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Processor).Distinct().Order().ToList();
+
+    public static string LandingRoot(string dbPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "landing");
+}

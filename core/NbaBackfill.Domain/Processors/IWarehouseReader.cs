@@ -1,0 +1,18 @@
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Processors;
+
+/// <summary>The read side of the warehouse port, as processors need it.</summary>
+public interface IWarehouseReader
+{
+    /// <summary>Rows of a table whose partition date lies in the range.</summary>
+    Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct);
+
+    /// <summary>Seasons whose raw load included player_shot_zones.csv.</summary>
+    Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct);
+
+    /// <summary>A processor's failures on the range that are not RESOLVED.</summary>
+    Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct);
+}

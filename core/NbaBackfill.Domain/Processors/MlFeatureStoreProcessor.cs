@@ -1,0 +1,116 @@
+using System.Globalization;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Processors;
+
+public sealed record MlfsRow(
+    DateOnly GameDate, string Season, long PlayerId, IReadOnlyList<double> Features, IReadOnlyList<string> FeatureNames,
+    string FeatureVersion, int FeatureCount, double FeatureQualityScore) : IOutputRow
+{
+    public static TableSchema Schema { get; } = new(
+        "ml_feature_store_v2",
+        [
+            Col.Date("game_date"), Col.Str("season"), Col.Int("player_id"),
+            new Column("features", ColumnType.Float64Array), new Column("feature_names", ColumnType.StringArray),
+            Col.Str("feature_version"), Col.Int("feature_count"), Col.Dbl("feature_quality_score", false),
+        ],
+        Key: ["game_date", "player_id"], PartitionColumn: "game_date", Clustering: ["player_id"]);
+
+    public DateOnly Date => GameDate;
+
+    public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
+
+    public object?[] ToValues() =>
+        [GameDate, Season, PlayerId, Features.ToArray(), FeatureNames.ToArray(), FeatureVersion, FeatureCount, FeatureQualityScore];
+
+    public static MlfsRow From(Row r) => new(
+        r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture),
+        ((double[])r.Values[3]!), (string[])r.Values[4]!, r.Str(5), r.Int(6), r.Dbl(7));
+}
+
+/// <summary>
+/// MLFS: the model's fixed-order feature vector for a player's game on D. Needs PDC(P, D). A feature that cannot be
+/// computed (e.g. days_rest on a first game) is stored as NaN — BigQuery arrays cannot hold NULL — and lowers
+/// feature_quality_score = 100 · computed features / all features.
+/// </summary>
+public static class MlFeatureStoreProcessor
+{
+    public const string Version = "v2";
+
+    public static IReadOnlyList<string> FeatureNames { get; } =
+    [
+        "pts_avg_last_5", "pts_avg_last_10", "pts_avg_season", "reb_avg_last_10", "ast_avg_last_10", "minutes_avg_last_10",
+        "fga_avg_last_10", "fg3a_avg_last_10", "two_pt_rate", "three_pt_rate", "two_pt_pct", "three_pt_pct", "ft_rate",
+        "opp_pts_per_game", "opp_two_pt_pct_vs_league", "opp_three_pt_pct_vs_league", "shot_zone_mismatch", "fatigue_score",
+        "days_rest", "is_back_to_back", "is_home", "games_last_7_days", "games_last_14_days", "completeness",
+    ];
+
+    public sealed record Inputs(
+        IReadOnlyList<DateOnly> GameDates,
+        IReadOnlyList<PgsRow> PlayerGames,
+        IReadOnlyList<PszaRow> ShotZones,
+        IReadOnlyList<TdzaRow> TeamDefense,
+        IReadOnlyList<PcfRow> CompositeFactors,
+        IReadOnlyList<PdcRow> DailyCache,
+        IReadOnlyList<FailureRecord> UpstreamFailures);
+
+    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
+        await Schedule.GameDatesAsync(warehouse, range, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, range, PgsRow.From, ct),
+        await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
+        await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
+        await warehouse.ReadAsync(PcfRow.Schema, range, PcfRow.From, ct),
+        await warehouse.ReadAsync(PdcRow.Schema, range, PdcRow.From, ct),
+        await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PDC, range, ct));
+
+    public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
+    {
+        var failures = new FailureRecorder(ProcessorId.MLFS, stamp);
+        var psza = inputs.ShotZones.ToDictionary(r => (r.AnalysisDate, r.PlayerId));
+        var tdza = inputs.TeamDefense.ToDictionary(r => (r.AnalysisDate, r.TeamAbbr));
+        var pcf = inputs.CompositeFactors.ToDictionary(r => (r.GameDate, r.PlayerId));
+        var pdc = inputs.DailyCache.ToDictionary(r => (r.CacheDate, r.PlayerId));
+        var upstream = UpstreamFailureIndex.Of(inputs.UpstreamFailures);
+        var rows = new List<IOutputRow>();
+        foreach (var game in inputs.PlayerGames.Where(g => range.Contains(g.GameDate)).OrderBy(g => g.GameDate).ThenBy(g => g.PlayerId))
+        {
+            var key = (game.GameDate, game.PlayerId);
+            if (!pdc.TryGetValue(key, out var cache))
+            {
+                upstream.Explain(failures, ProcessorId.PDC, game.GameDate, game.EntityId, EntityType.Player, game.EntityId);
+                continue;
+            }
+            // PDC exists only where PCF (hence PSZA and TDZA) rows existed; a later re-run upstream can still remove them.
+            if (!pcf.TryGetValue(key, out var factors))
+            {
+                upstream.Explain(failures, ProcessorId.PCF, game.GameDate, game.EntityId, EntityType.Player, game.EntityId);
+                continue;
+            }
+            if (!psza.TryGetValue(key, out var shots))
+            {
+                upstream.Explain(failures, ProcessorId.PSZA, game.GameDate, game.EntityId, EntityType.Player, game.EntityId);
+                continue;
+            }
+            if (!tdza.TryGetValue((game.GameDate, game.OpponentAbbr), out var defense))
+            {
+                upstream.Explain(failures, ProcessorId.TDZA, game.GameDate, game.EntityId, EntityType.Player, game.OpponentAbbr);
+                continue;
+            }
+            double?[] values =
+            [
+                cache.Pts.Last5, cache.Pts.Last10, cache.Pts.Season, cache.Reb.Last10, cache.Ast.Last10, cache.Minutes.Last10,
+                cache.Fga.Last10, cache.Fg3a.Last10, shots.TwoPtRate, shots.ThreePtRate, shots.TwoPtPct, shots.ThreePtPct,
+                shots.FtRate, defense.OppPtsPerGame, defense.OppTwoPtPctVsLeague, defense.OppThreePtPctVsLeague,
+                factors.ShotZoneMismatch, factors.FatigueScore, factors.DaysRest, factors.IsBackToBack ? 1 : 0,
+                game.IsHome ? 1 : 0, factors.GamesLast7Days, cache.GamesLast14Days, cache.Completeness,
+            ];
+            var present = values.Count(v => v is not null);
+            rows.Add(new MlfsRow(
+                game.GameDate, game.Season, game.PlayerId, values.Select(v => v ?? double.NaN).ToArray(), FeatureNames, Version,
+                values.Length, 100.0 * present / values.Length));
+        }
+        return new ProcessorResult(ProcessorId.MLFS, inputs.GameDates, rows, failures.Records);
+    }
+}

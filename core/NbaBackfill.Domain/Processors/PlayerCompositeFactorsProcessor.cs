@@ -1,0 +1,137 @@
+using System.Globalization;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Processors;
+
+public sealed record PcfRow(
+    DateOnly GameDate, string Season, long PlayerId, string TeamAbbr, string OpponentAbbr, bool IsHome, int? DaysRest,
+    bool IsBackToBack, int GamesLast7Days, int MinutesLast7Days, double FatigueScore, double? ShotZoneMismatch) : IOutputRow
+{
+    public static TableSchema Schema { get; } = new(
+        "player_composite_factors",
+        [
+            Col.Date("game_date"), Col.Str("season"), Col.Int("player_id"), Col.Str("team_abbr"), Col.Str("opponent_abbr"),
+            Col.Bool("is_home"), Col.Int("days_rest", true), Col.Bool("is_back_to_back"), Col.Int("games_last_7_days"),
+            Col.Int("minutes_last_7_days"), Col.Dbl("fatigue_score", false), Col.Dbl("shot_zone_mismatch"),
+        ],
+        Key: ["game_date", "player_id"], PartitionColumn: "game_date", Clustering: ["player_id"]);
+
+    public DateOnly Date => GameDate;
+
+    public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
+
+    public object?[] ToValues() =>
+    [
+        GameDate, Season, PlayerId, TeamAbbr, OpponentAbbr, IsHome, DaysRest, IsBackToBack, GamesLast7Days,
+        MinutesLast7Days, FatigueScore, ShotZoneMismatch,
+    ];
+
+    public static PcfRow From(Row r) => new(
+        r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture), r.Str(3), r.Str(4), r.Bool(5),
+        r.IntOrNull(6), r.Bool(7), r.Int(8), r.Int(9), r.Dbl(10), r.DblOrNull(11));
+}
+
+/// <summary>
+/// PCF: rest, fatigue and the player-vs-defense shot mismatch for a player's game on D. Needs PSZA(P, D) and
+/// TDZA(opponent, D); a missing one is MISSING_UPSTREAM (PSZA blamed first), inheriting the upstream failure's type.
+/// </summary>
+public static class PlayerCompositeFactorsProcessor
+{
+    public sealed record Inputs(
+        IReadOnlyList<DateOnly> GameDates,
+        IReadOnlyList<PgsRow> PlayerGames,
+        IReadOnlyList<PszaRow> ShotZones,
+        IReadOnlyList<TdzaRow> TeamDefense,
+        IReadOnlyList<FailureRecord> UpstreamFailures);
+
+    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
+        await Schedule.GameDatesAsync(warehouse, range, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct),
+        await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
+        await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
+        [
+            .. await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PSZA, range, ct),
+            .. await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.TDZA, range, ct),
+        ]);
+
+    /// <summary>fatigue_score = clamp(100 − 15·b2b − 5·max(0, games7 − 3) − 0.25·max(0, minutes7 − 100), 0, 100).</summary>
+    public static double FatigueScore(bool isBackToBack, int gamesLast7Days, int minutesLast7Days) =>
+        Math.Clamp(
+            100 - (15 * (isBackToBack ? 1 : 0)) - (5 * Math.Max(0, gamesLast7Days - 3)) - (0.25 * Math.Max(0, minutesLast7Days - 100)),
+            0, 100);
+
+    public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
+    {
+        var failures = new FailureRecorder(ProcessorId.PCF, stamp);
+        var history = new PlayerHistory(inputs.PlayerGames);
+        var psza = inputs.ShotZones.ToDictionary(r => (r.AnalysisDate, r.PlayerId));
+        var tdza = inputs.TeamDefense.ToDictionary(r => (r.AnalysisDate, r.TeamAbbr));
+        var upstream = UpstreamFailureIndex.Of(inputs.UpstreamFailures);
+        var rows = new List<IOutputRow>();
+        foreach (var game in inputs.PlayerGames.Where(g => range.Contains(g.GameDate)).OrderBy(g => g.GameDate).ThenBy(g => g.PlayerId))
+        {
+            if (!psza.TryGetValue((game.GameDate, game.PlayerId), out var shots))
+            {
+                upstream.Explain(failures, ProcessorId.PSZA, game.GameDate, game.EntityId, EntityType.Player, game.EntityId);
+                continue;
+            }
+            if (!tdza.TryGetValue((game.GameDate, game.OpponentAbbr), out var defense))
+            {
+                upstream.Explain(failures, ProcessorId.TDZA, game.GameDate, game.EntityId, EntityType.Player, game.OpponentAbbr);
+                continue;
+            }
+            var before = history.Before(game.Season, game.PlayerId, game.GameDate);
+            int? daysRest = before.Length == 0 ? null : game.GameDate.DayNumber - before[^1].GameDate.DayNumber - 1;
+            var backToBack = daysRest == 0;
+            var weekStart = game.GameDate.AddDays(-7);
+            int games7 = 0, minutes7 = 0;
+            for (var i = before.Length - 1; i >= 0 && before[i].GameDate >= weekStart; i--)
+            {
+                games7++;
+                minutes7 += before[i].Minutes;
+            }
+            double? mismatch = shots.TwoPtRate is { } two && shots.ThreePtRate is { } three
+                && defense.OppTwoPtPctVsLeague is { } oppTwo && defense.OppThreePtPctVsLeague is { } oppThree
+                ? 100 * ((two * oppTwo) + (three * oppThree))
+                : null;
+            rows.Add(new PcfRow(
+                game.GameDate, game.Season, game.PlayerId, game.TeamAbbr, game.OpponentAbbr, game.IsHome, daysRest, backToBack,
+                games7, minutes7, FatigueScore(backToBack, games7, minutes7), mismatch));
+        }
+        return new ProcessorResult(ProcessorId.PCF, inputs.GameDates, rows, failures.Records);
+    }
+}
+
+/// <summary>Upstream failures by (processor, date, entity): how a downstream processor explains an absent input row.</summary>
+public sealed class UpstreamFailureIndex
+{
+    private readonly Dictionary<(ProcessorId, DateOnly, string), FailureRecord> _byEntity;
+
+    private UpstreamFailureIndex(Dictionary<(ProcessorId, DateOnly, string), FailureRecord> byEntity) => _byEntity = byEntity;
+
+    public static UpstreamFailureIndex Of(IEnumerable<FailureRecord> failures)
+    {
+        var index = new Dictionary<(ProcessorId, DateOnly, string), FailureRecord>();
+        foreach (var f in failures.Where(f => f.IsUnresolved))
+        {
+            index.TryAdd((f.ProcessorName, f.AnalysisDate, f.EntityId), f);
+        }
+        return new UpstreamFailureIndex(index);
+    }
+
+    /// <summary>Records MISSING_UPSTREAM for the entity, inheriting the upstream failure, or UNKNOWN when none explains it.</summary>
+    public void Explain(
+        FailureRecorder failures, ProcessorId upstream, DateOnly date, string entityId, string entityType, string upstreamEntity)
+    {
+        if (_byEntity.TryGetValue((upstream, date, upstreamEntity), out var cause))
+        {
+            failures.MissingUpstream(date, entityId, entityType, cause);
+        }
+        else
+        {
+            failures.MissingUpstreamUnexplained(date, entityId, entityType, upstream, upstreamEntity);
+        }
+    }
+}

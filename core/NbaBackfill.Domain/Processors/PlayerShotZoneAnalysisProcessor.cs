@@ -1,0 +1,101 @@
+using System.Globalization;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Processors;
+
+public sealed record PszaRow(
+    DateOnly AnalysisDate, string Season, long PlayerId, string PlayerLookup, int GamesInWindow, DateOnly WindowStart,
+    DateOnly WindowEnd, double FgaPerGame, double? TwoPtRate, double? ThreePtRate, double? FtRate, double? TwoPtPct,
+    double? ThreePtPct, double? PaintRate, double? MidRangeRate, double? CornerThreeRate, double? AboveBreakThreeRate,
+    double? PaintPct, double? MidRangePct, double? CornerThreePct, double? AboveBreakThreePct) : IOutputRow
+{
+    public static TableSchema Schema { get; } = new(
+        "player_shot_zone_analysis",
+        [
+            Col.Date("analysis_date"), Col.Str("season"), Col.Int("player_id"), Col.Str("player_lookup"),
+            Col.Int("games_in_window"), Col.Date("window_start_date"), Col.Date("window_end_date"),
+            Col.Dbl("fga_per_game", false), Col.Dbl("two_pt_rate"), Col.Dbl("three_pt_rate"), Col.Dbl("ft_rate"),
+            Col.Dbl("two_pt_pct"), Col.Dbl("three_pt_pct"), Col.Dbl("paint_rate"), Col.Dbl("mid_range_rate"),
+            Col.Dbl("corner_three_rate"), Col.Dbl("above_break_three_rate"), Col.Dbl("paint_pct"), Col.Dbl("mid_range_pct"),
+            Col.Dbl("corner_three_pct"), Col.Dbl("above_break_three_pct"),
+        ],
+        Key: ["analysis_date", "player_id"], PartitionColumn: "analysis_date", Clustering: ["player_id"]);
+
+    public DateOnly Date => AnalysisDate;
+
+    public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
+
+    public object?[] ToValues() =>
+    [
+        AnalysisDate, Season, PlayerId, PlayerLookup, GamesInWindow, WindowStart, WindowEnd, FgaPerGame, TwoPtRate,
+        ThreePtRate, FtRate, TwoPtPct, ThreePtPct, PaintRate, MidRangeRate, CornerThreeRate, AboveBreakThreeRate, PaintPct,
+        MidRangePct, CornerThreePct, AboveBreakThreePct,
+    ];
+
+    public static PszaRow From(Row r) => new(
+        r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture), r.Str(3), r.Int(4), r.Date(5),
+        r.Date(6), r.Dbl(7), r.DblOrNull(8), r.DblOrNull(9), r.DblOrNull(10), r.DblOrNull(11), r.DblOrNull(12),
+        r.DblOrNull(13), r.DblOrNull(14), r.DblOrNull(15), r.DblOrNull(16), r.DblOrNull(17), r.DblOrNull(18),
+        r.DblOrNull(19), r.DblOrNull(20));
+}
+
+/// <summary>
+/// PSZA: a player's shot profile over his last 10 games before D (needs 10). Population: players with a PGS row on D.
+/// </summary>
+public static class PlayerShotZoneAnalysisProcessor
+{
+    public const int WindowGames = 10;
+    public const int MinimumGames = 10;
+
+    public sealed record Inputs(IReadOnlyList<DateOnly> GameDates, IReadOnlyList<PgsRow> PlayerGames);
+
+    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
+        await Schedule.GameDatesAsync(warehouse, range, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct));
+
+    public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
+    {
+        var failures = new FailureRecorder(ProcessorId.PSZA, stamp);
+        var history = new PlayerHistory(inputs.PlayerGames);
+        var rows = new List<IOutputRow>();
+        var population = inputs.PlayerGames.Where(g => range.Contains(g.GameDate))
+            .OrderBy(g => g.GameDate).ThenBy(g => g.PlayerId).ToList();
+        foreach (var game in population)
+        {
+            var window = history.LastBefore(game.Season, game.PlayerId, game.GameDate, WindowGames);
+            if (window.Length < MinimumGames)
+            {
+                failures.InsufficientData(game.GameDate, game.EntityId, EntityType.Player, MinimumGames, window.Length);
+                continue;
+            }
+            int fga = 0, fgm = 0, fg3a = 0, fg3m = 0, fta = 0, twoPa = 0, twoPm = 0;
+            ZoneCounts? zones = ZoneCounts.Zero;
+            foreach (var g in window)
+            {
+                fga += g.Fga; fgm += g.Fgm; fg3a += g.Fg3a; fg3m += g.Fg3m; fta += g.Fta; twoPa += g.TwoPa; twoPm += g.TwoPm;
+                zones = zones is null || g.Zones is null ? null : zones.Plus(g.Zones);
+            }
+            if (fga == 0)
+            {
+                failures.NoShotZone(game.GameDate, game.EntityId, window.Length);
+                continue;
+            }
+            double zoneTotal = zones?.TotalAttempts ?? 0;
+            rows.Add(new PszaRow(
+                game.GameDate, game.Season, game.PlayerId, game.PlayerLookup, window.Length, window[0].GameDate,
+                window[^1].GameDate, (double)fga / window.Length,
+                Ratio.Of(twoPa, fga), Ratio.Of(fg3a, fga), Ratio.Of(fta, fga), Ratio.Of(twoPm, twoPa), Ratio.Of(fg3m, fg3a),
+                zones is null ? null : Ratio.Of(zones.PaintAttempts, zoneTotal),
+                zones is null ? null : Ratio.Of(zones.MidRangeAttempts, zoneTotal),
+                zones is null ? null : Ratio.Of(zones.CornerThreeAttempts, zoneTotal),
+                zones is null ? null : Ratio.Of(zones.AboveBreakThreeAttempts, zoneTotal),
+                zones is null ? null : Ratio.Of(zones.PaintMakes, zones.PaintAttempts),
+                zones is null ? null : Ratio.Of(zones.MidRangeMakes, zones.MidRangeAttempts),
+                zones is null ? null : Ratio.Of(zones.CornerThreeMakes, zones.CornerThreeAttempts),
+                zones is null ? null : Ratio.Of(zones.AboveBreakThreeMakes, zones.AboveBreakThreeAttempts)));
+        }
+        return new ProcessorResult(ProcessorId.PSZA, inputs.GameDates, rows, failures.Records);
+    }
+}

@@ -1,0 +1,42 @@
+namespace NbaBackfill.Processors;
+
+/// <summary>The six processors of the pipeline, in DAG order.</summary>
+public enum ProcessorId
+{
+    PGS,
+    PSZA,
+    TDZA,
+    PCF,
+    PDC,
+    MLFS,
+}
+
+public static class ProcessorIds
+{
+    public static IReadOnlyList<ProcessorId> All { get; } = Enum.GetValues<ProcessorId>();
+
+    /// <summary>Same-date upstream processors (the DAG's edges).</summary>
+    public static IReadOnlyList<ProcessorId> Upstream(ProcessorId processor) => processor switch
+    {
+        ProcessorId.PGS => [],
+        ProcessorId.PSZA => [ProcessorId.PGS],
+        ProcessorId.TDZA => [ProcessorId.PGS],
+        ProcessorId.PCF => [ProcessorId.PSZA, ProcessorId.TDZA],
+        ProcessorId.PDC => [ProcessorId.PCF],
+        ProcessorId.MLFS => [ProcessorId.PDC],
+        _ => throw new ArgumentOutOfRangeException(nameof(processor)),
+    };
+
+    public static bool TryParse(string text, out ProcessorId processor) =>
+        Enum.TryParse(text.Trim(), ignoreCase: true, out processor) && Enum.IsDefined(processor);
+
+    public static ProcessorId Parse(string text) =>
+        TryParse(text, out var p)
+            ? p
+            : throw new FormatException($"unknown processor '{text}' (known: {string.Join(", ", All)})");
+
+    /// <summary>Phase 3 (analytics) or Phase 4 (precompute): decides the failure table.</summary>
+    public static bool IsAnalytics(ProcessorId processor) => processor == ProcessorId.PGS;
+
+    public static bool IsTeamProcessor(ProcessorId processor) => processor == ProcessorId.TDZA;
+}

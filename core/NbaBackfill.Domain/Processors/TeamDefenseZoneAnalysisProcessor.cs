@@ -1,0 +1,119 @@
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Raw;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Processors;
+
+public sealed record TdzaRow(
+    DateOnly AnalysisDate, string Season, string TeamAbbr, int GamesInWindow, DateOnly WindowStart, DateOnly WindowEnd,
+    double? OppTwoPtPct, double? OppThreePtPct, double? OppThreePtRate, double? OppFtRate, double OppPtsPerGame,
+    double? OppTwoPtPctVsLeague, double? OppThreePtPctVsLeague, double? OppThreePtRateVsLeague, double? OppFtRateVsLeague,
+    double? OppPtsPerGameVsLeague) : IOutputRow
+{
+    public static TableSchema Schema { get; } = new(
+        "team_defense_zone_analysis",
+        [
+            Col.Date("analysis_date"), Col.Str("season"), Col.Str("team_abbr"), Col.Int("games_in_window"),
+            Col.Date("window_start_date"), Col.Date("window_end_date"), Col.Dbl("opp_two_pt_pct"),
+            Col.Dbl("opp_three_pt_pct"), Col.Dbl("opp_three_pt_rate"), Col.Dbl("opp_ft_rate"),
+            Col.Dbl("opp_pts_per_game", false), Col.Dbl("opp_two_pt_pct_vs_league"), Col.Dbl("opp_three_pt_pct_vs_league"),
+            Col.Dbl("opp_three_pt_rate_vs_league"), Col.Dbl("opp_ft_rate_vs_league"), Col.Dbl("opp_pts_per_game_vs_league"),
+        ],
+        Key: ["analysis_date", "team_abbr"], PartitionColumn: "analysis_date", Clustering: ["team_abbr"]);
+
+    public DateOnly Date => AnalysisDate;
+
+    public string EntityId => TeamAbbr;
+
+    public object?[] ToValues() =>
+    [
+        AnalysisDate, Season, TeamAbbr, GamesInWindow, WindowStart, WindowEnd, OppTwoPtPct, OppThreePtPct, OppThreePtRate,
+        OppFtRate, OppPtsPerGame, OppTwoPtPctVsLeague, OppThreePtPctVsLeague, OppThreePtRateVsLeague, OppFtRateVsLeague,
+        OppPtsPerGameVsLeague,
+    ];
+
+    public static TdzaRow From(Row r) => new(
+        r.Date(0), r.Str(1), r.Str(2), r.Int(3), r.Date(4), r.Date(5), r.DblOrNull(6), r.DblOrNull(7), r.DblOrNull(8),
+        r.DblOrNull(9), r.Dbl(10), r.DblOrNull(11), r.DblOrNull(12), r.DblOrNull(13), r.DblOrNull(14), r.DblOrNull(15));
+}
+
+/// <summary>
+/// TDZA: what opponents did against a team over the team's last 15 games before D (needs 10), and each value minus
+/// the league's, pooled over all player rows before D. Population: teams with a scheduled game on D.
+/// A team's games are the games in which its opponents have PGS rows (the upstream), ordered by date.
+/// </summary>
+public static class TeamDefenseZoneAnalysisProcessor
+{
+    public const int WindowGames = 15;
+    public const int MinimumGames = 10;
+
+    public sealed record Inputs(IReadOnlyList<RawGame> Games, IReadOnlyList<PgsRow> PlayerGames);
+
+    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
+        await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct));
+
+    /// <summary>Summed shooting of a set of player rows.</summary>
+    private readonly record struct Totals(long Fga, long Fg3a, long Fg3m, long TwoPa, long TwoPm, long Fta, long Pts, int Games)
+    {
+        public static Totals Of(PgsRow r) => new(r.Fga, r.Fg3a, r.Fg3m, r.TwoPa, r.TwoPm, r.Fta, r.Pts, 0);
+
+        public static Totals operator +(Totals a, Totals b) => new(
+            a.Fga + b.Fga, a.Fg3a + b.Fg3a, a.Fg3m + b.Fg3m, a.TwoPa + b.TwoPa, a.TwoPm + b.TwoPm, a.Fta + b.Fta, a.Pts + b.Pts,
+            a.Games + b.Games);
+
+        public double? TwoPtPct => Ratio.Of(TwoPm, TwoPa);
+        public double? ThreePtPct => Ratio.Of(Fg3m, Fg3a);
+        public double? ThreePtRate => Ratio.Of(Fg3a, Fga);
+        public double? FtRate => Ratio.Of(Fta, Fga);
+        public double? PtsPerGame => Ratio.Of(Pts, Games);
+    }
+
+    public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
+    {
+        var failures = new FailureRecorder(ProcessorId.TDZA, stamp);
+
+        // Opponent totals per (season, defending team, game), oldest first.
+        var opponentGames = inputs.PlayerGames
+            .GroupBy(r => (r.Season, Defender: r.OpponentAbbr, r.GameId))
+            .Select(g => (g.Key.Season, g.Key.Defender, g.Key.GameId, Date: g.First().GameDate,
+                Totals: g.Aggregate(new Totals(0, 0, 0, 0, 0, 0, 0, 1), (acc, r) => acc + Totals.Of(r))))
+            .GroupBy(x => (x.Season, x.Defender))
+            .ToDictionary(g => g.Key, g => g.OrderBy(x => x.Date).ThenBy(x => x.GameId, StringComparer.Ordinal).ToArray());
+
+        // League totals per season and date; one team-game per distinct (game, team) with rows.
+        var leagueByDate = inputs.PlayerGames
+            .GroupBy(r => (r.Season, r.GameDate))
+            .ToDictionary(g => g.Key, g => g.Aggregate(
+                new Totals(0, 0, 0, 0, 0, 0, 0, g.Select(r => (r.GameId, r.TeamAbbr)).Distinct().Count()),
+                (acc, r) => acc + Totals.Of(r)));
+
+        var rows = new List<IOutputRow>();
+        var gamesInRange = inputs.Games.Where(g => range.Contains(g.GameDate)).ToList();
+        var teamsByDate = gamesInRange
+            .SelectMany(g => g.Teams.Select(t => (g.Season, g.GameDate, Team: t)))
+            .Distinct().OrderBy(x => x.GameDate).ThenBy(x => x.Team, StringComparer.Ordinal);
+        foreach (var (season, date, team) in teamsByDate)
+        {
+            var games = opponentGames.TryGetValue((season, team), out var all) ? all.Where(x => x.Date < date).ToArray() : [];
+            var window = games.Length <= WindowGames ? games : games[^WindowGames..];
+            if (window.Length < MinimumGames)
+            {
+                failures.InsufficientData(date, team, EntityType.Team, MinimumGames, window.Length);
+                continue;
+            }
+            var opp = window.Aggregate(new Totals(), (acc, x) => acc + x.Totals);
+            var league = leagueByDate.Where(kv => kv.Key.Season == season && kv.Key.GameDate < date)
+                .Aggregate(new Totals(), (acc, kv) => acc + kv.Value);
+            rows.Add(new TdzaRow(
+                date, season, team, window.Length, window[0].Date, window[^1].Date, opp.TwoPtPct, opp.ThreePtPct,
+                opp.ThreePtRate, opp.FtRate, opp.PtsPerGame!.Value,
+                Ratio.Minus(opp.TwoPtPct, league.TwoPtPct), Ratio.Minus(opp.ThreePtPct, league.ThreePtPct),
+                Ratio.Minus(opp.ThreePtRate, league.ThreePtRate), Ratio.Minus(opp.FtRate, league.FtRate),
+                Ratio.Minus(opp.PtsPerGame, league.PtsPerGame)));
+        }
+        var dates = gamesInRange.Select(g => g.GameDate).Distinct().Order().ToList();
+        return new ProcessorResult(ProcessorId.TDZA, dates, rows, failures.Records);
+    }
+}

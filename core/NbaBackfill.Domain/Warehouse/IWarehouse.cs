@@ -1,0 +1,41 @@
+using NbaBackfill.Calendar;
+using NbaBackfill.Processors;
+using NbaBackfill.Raw;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Warehouse;
+
+/// <summary>
+/// The warehouse port. Every write is idempotent and atomic for the dates it names (partition replace), because the
+/// activities that call it run at least once.
+/// </summary>
+public interface IWarehouse : IWarehouseReader, IAsyncDisposable
+{
+    /// <summary>A short name for messages: "duckdb:/path" or "bigquery:project.dataset".</summary>
+    string Describe { get; }
+
+    Task EnsureSchemaAsync(CancellationToken ct);
+
+    /// <summary>Replaces every raw table's rows of that season in one transaction.</summary>
+    Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces the processor's rows and failures for exactly <see cref="ProcessorResult.Dates"/>, in one transaction,
+    /// with the re-run semantics of <see cref="Failures.FailureReplacement"/>.
+    /// </summary>
+    Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct);
+
+    Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct);
+
+    /// <summary>All rows of a table (optionally one partition range), ordered by the table's key.</summary>
+    Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct);
+
+    /// <summary>Row counts per partition date.</summary>
+    Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct);
+
+    /// <summary>Rows of a keyed table matching column = value (status rows of a run, a run by id).</summary>
+    Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct);
+
+    /// <summary>Deletes failure rows (operator tooling and tests of the reconciliation invariant).</summary>
+    Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct);
+}

@@ -1,0 +1,299 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Processors;
+using NbaBackfill.Raw;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Warehouse.DuckDb;
+
+/// <summary>
+/// The embedded warehouse: one DuckDB file. Reads run on their own connections; writes are serialised by a lock
+/// (DuckDB allows one writer per table without conflicts) and each is one transaction.
+/// </summary>
+public sealed class DuckDbWarehouse : IWarehouse
+{
+    private readonly string _connectionString;
+    private readonly DuckDBConnection _keeper;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private DuckDbWarehouse(string path, DuckDBConnection keeper)
+    {
+        Path = path;
+        _connectionString = $"Data Source={path}";
+        _keeper = keeper;
+    }
+
+    public string Path { get; }
+
+    public string Describe => $"duckdb:{Path}";
+
+    /// <summary>Opens (creating if needed) the database file and its tables.</summary>
+    public static async Task<DuckDbWarehouse> OpenAsync(string path, CancellationToken ct = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var keeper = new DuckDBConnection($"Data Source={full}");
+        try
+        {
+            await keeper.OpenAsync(ct);
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            await keeper.DisposeAsync();
+            throw new WarehouseException(
+                $"the warehouse file {full} is in use by another process (DuckDB allows one process per file); stop it or use --db", e);
+        }
+        var warehouse = new DuckDbWarehouse(full, keeper);
+        await warehouse.EnsureSchemaAsync(ct);
+        return warehouse;
+    }
+
+    public async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        await using var conn = await ConnectAsync(ct);
+        foreach (var table in TableCatalog.All)
+        {
+            var existing = new List<string>();
+            await using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = "SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position";
+                cmd.Parameters.Add(new DuckDBParameter(table.Name));
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+            }
+            if (existing.Count == 0)
+            {
+                await ExecAsync(conn, DuckDbSql.CreateTable(table), ct);
+            }
+            else if (!existing.SequenceEqual(table.ColumnNames))
+            {
+                throw new WarehouseException(
+                    $"table {table.Name} in {Path} has columns ({string.Join(", ", existing)}) that differ from this version's schema; " +
+                    "use a new --db file or delete the old one");
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct)
+    {
+        var sql = $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";
+        return await QueryAsync(table, sql, [range.From, range.To], map, ct);
+    }
+
+    public async Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct)
+    {
+        var rows = await QueryAsync(TableCatalog.RawSeasons,
+            $"SELECT {DuckDbSql.Columns(TableCatalog.RawSeasons)} FROM raw_seasons WHERE has_shot_zones", [], r => r.Str(0), ct);
+        return rows.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct)
+    {
+        var table = TableCatalog.FailuresOf(processor);
+        return QueryAsync(table,
+            $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE processor_name = $1 AND analysis_date BETWEEN $2 AND $3 " +
+            $"AND resolution_status <> '{ResolutionStatus.Resolved}'",
+            [processor.ToString(), range.From, range.To], FailureRecord.From, ct);
+    }
+
+    public async Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct)
+    {
+        var where = range is { } r && table.PartitionColumn is not null
+            ? $" WHERE {table.PartitionColumn} BETWEEN '{DateRange.Format(r.From)}' AND '{DateRange.Format(r.To)}'"
+            : "";
+        return await QueryAsync(table,
+            $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name}{where} ORDER BY {string.Join(", ", table.Key)}, {DuckDbSql.Columns(table)}",
+            [], row => row.Values, ct);
+    }
+
+    public async Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct)
+    {
+        table.IndexOf(column);
+        return await QueryAsync(table,
+            $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE {column} = $1 ORDER BY {string.Join(", ", table.Key)}",
+            [value], row => row.Values, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct)
+    {
+        var column = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");
+        await using var conn = await ConnectAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {column}, count(*) FROM {table.Name} WHERE {column} BETWEEN $1 AND $2 GROUP BY 1";
+        cmd.Parameters.Add(new DuckDBParameter(range.From));
+        cmd.Parameters.Add(new DuckDBParameter(range.To));
+        var result = new Dictionary<DateOnly, int>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetFieldValue<DateOnly>(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
+    public Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            foreach (var table in new[] { TableCatalog.RawGames, TableCatalog.RawBoxScores, TableCatalog.RawShotZones, TableCatalog.RawRejects, TableCatalog.RawSeasons })
+            {
+                await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE season = '{DuckDbSql.Escape(season.Season)}'", ct);
+            }
+            // Teams are shared by seasons: replace the ones this season names.
+            await ExecAsync(conn, $"DELETE FROM raw_teams WHERE team_id IN ({string.Join(",", season.Teams.Select(t => t.TeamId))})", ct);
+            Append(conn, TableCatalog.RawTeams, season.Teams);
+            Append(conn, TableCatalog.RawGames, season.Games);
+            Append(conn, TableCatalog.RawBoxScores, season.BoxScores);
+            Append(conn, TableCatalog.RawShotZones, season.ShotZones ?? []);
+            Append(conn, TableCatalog.RawRejects, season.Rejects);
+            var dates = season.GameDates;
+            Append(conn, TableCatalog.RawSeasons, [new SeasonRow(season, source, loadedAt, dates)]);
+        }, ct);
+
+    public Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            if (result.Dates.Count == 0)
+            {
+                return;
+            }
+            var dates = string.Join(",", result.Dates.Select(d => $"'{DateRange.Format(d)}'"));
+            var table = result.Table;
+            await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE {table.PartitionColumn} IN ({dates})", ct);
+            Append(conn, table, result.Rows);
+
+            var failures = TableCatalog.FailuresOf(result.Processor);
+            var filter = $"processor_name = '{result.Processor}' AND analysis_date IN ({dates}) AND resolution_status <> '{ResolutionStatus.Resolved}'";
+            var existing = await QueryOnAsync(conn, failures, $"SELECT {DuckDbSql.Columns(failures)} FROM {failures.Name} WHERE {filter}", [], FailureRecord.From, ct);
+            var withRows = result.Rows.Select(r => (r.Date, r.EntityId)).ToHashSet();
+            var merged = FailureReplacement.Merge(existing, result.Failures, withRows, now);
+            await ExecAsync(conn, $"DELETE FROM {failures.Name} WHERE {filter}", ct);
+            Append(conn, failures, merged);
+        }, ct);
+
+    public Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            if (rows.Count == 0) return;
+            var staging = $"staging_{table.Name}";
+            await ExecAsync(conn, $"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT * FROM {table.Name} LIMIT 0", ct);
+            Append(conn, table with { Name = staging }, rows);
+            var match = string.Join(" AND ", table.Key.Select(k => $"{table.Name}.{k} = {staging}.{k}"));
+            await ExecAsync(conn, $"DELETE FROM {table.Name} USING {staging} WHERE {match}", ct);
+            await ExecAsync(conn, $"INSERT INTO {table.Name} SELECT * FROM {staging}", ct);
+            await ExecAsync(conn, $"DROP TABLE {staging}", ct);
+        }, ct);
+
+    public async Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct)
+    {
+        var deleted = 0;
+        var table = TableCatalog.FailuresOf(processor);
+        await WriteAsync(async (conn, tx) =>
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"DELETE FROM {table.Name} WHERE processor_name = $1 AND analysis_date = $2 AND entity_id = $3";
+            cmd.Parameters.Add(new DuckDBParameter(processor.ToString()));
+            cmd.Parameters.Add(new DuckDBParameter(date));
+            cmd.Parameters.Add(new DuckDBParameter(entityId));
+            deleted = await cmd.ExecuteNonQueryAsync(ct);
+        }, ct);
+        return deleted;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _keeper.DisposeAsync();
+        _writeLock.Dispose();
+    }
+
+    private async Task WriteAsync(Func<DuckDBConnection, DbTransaction, Task> write, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var conn = await ConnectAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            try
+            {
+                await write(conn, tx);
+                await tx.CommitAsync(ct);
+            }
+            catch (DuckDBException e) when (e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new TransientWarehouseException($"DuckDB write conflict in {Path}: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<DuckDBConnection> ConnectAsync(CancellationToken ct)
+    {
+        var conn = new DuckDBConnection(_connectionString);
+        await conn.OpenAsync(ct);
+        return conn;
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(TableSchema table, string sql, object[] parameters, Func<Row, T> map, CancellationToken ct)
+    {
+        await using var conn = await ConnectAsync(ct);
+        return await QueryOnAsync(conn, table, sql, parameters, map, ct);
+    }
+
+    private static async Task<IReadOnlyList<T>> QueryOnAsync<T>(
+        DuckDBConnection conn, TableSchema table, string sql, object[] parameters, Func<Row, T> map, CancellationToken ct)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p));
+        var result = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var values = new object?[table.Columns.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = DuckDbSql.ReadValue(reader, i, table.Columns[i].Type);
+            }
+            result.Add(map(new Row(values)));
+        }
+        return result;
+    }
+
+    private static async Task ExecAsync(DuckDBConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void Append(DuckDBConnection conn, TableSchema table, IEnumerable<ITableRow> rows)
+    {
+        using var appender = conn.CreateAppender(table.Name);
+        foreach (var row in rows)
+        {
+            var values = row.ToValues();
+            var target = appender.CreateRow();
+            for (var i = 0; i < values.Length; i++)
+            {
+                DuckDbSql.AppendValue(target, values[i], table.Columns[i]);
+            }
+            target.EndRow();
+        }
+    }
+
+    private sealed record SeasonRow(RawSeason Season, string Source, DateTimeOffset LoadedAt, IReadOnlyList<DateOnly> Dates) : ITableRow
+    {
+        public object?[] ToValues() =>
+        [
+            Season.Season, Season.HasShotZones, Dates.Count > 0 ? Dates[0] : DateOnly.MinValue,
+            Dates.Count > 0 ? Dates[^1] : DateOnly.MinValue, Season.Games.Count, Season.BoxScores.Count, Season.Rejects.Count,
+            Source, LoadedAt,
+        ];
+    }
+}
