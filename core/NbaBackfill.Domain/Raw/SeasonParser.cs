@@ -193,9 +193,10 @@ public static class SeasonParser
         {
             var f = line.Fields;
             var complete = f.Count == h.Count;
-            var gameId = complete ? f[h["game_id"]] : null;
-            long? playerId = complete && long.TryParse(f[h["player_id"]], CultureInfo.InvariantCulture, out var pid) ? pid : null;
-            DateOnly? date = complete && TryDate(f[h["game_date"]], out var d) ? d
+            var gameId = f.Count > h["game_id"] ? f[h["game_id"]] : null;
+            // Even a short row usually has its leading key columns: use them to name the entity.
+            long? playerId = f.Count > h["player_id"] && long.TryParse(f[h["player_id"]], CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            DateOnly? date = f.Count > h["game_date"] && TryDate(f[h["game_date"]], out var d) ? d
                 : gameId is not null && games.TryGetValue(gameId, out var g0) ? g0.GameDate : null;
             string? Problem()
             {
