@@ -20,10 +20,9 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors.Take(1))
-            {
-                await env.Error.WriteLineAsync($"error: {error.Message}");
-            }
+            // One line: an unrecognised token explains the rest ("required command missing") best.
+            var error = parsed.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First();
+            await env.Error.WriteLineAsync($"error: {error.Message}");
             return ExitCodes.BadInput;
         }
         try

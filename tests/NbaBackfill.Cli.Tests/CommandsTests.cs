@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace NbaBackfill.Cli.Tests;
+
+public class CommandsTests
+{
+    public static TheoryData<string[], string> BadArguments => new()
+    {
+        { ["process", "--processor", "PSZA", "--from", "2021-13-01", "--to", "2021-12-31"], "--from: '2021-13-01' is not a valid date (YYYY-MM-DD)" },
+        { ["process", "--processor", "PSZA", "--from", "2021-12-31", "--to", "2021-12-01"], "--to 2021-12-01 is before --from 2021-12-31" },
+        { ["process", "--processor", "XYZ", "--from", "2021-12-01", "--to", "2021-12-31"], "unknown processor 'XYZ' (known: PGS, PSZA, TDZA, PCF, PDC, MLFS)" },
+        { ["process", "--from", "2021-12-01", "--to", "2021-12-31"], "Option '--processor' is required." },
+        { ["reconcile", "--from", "yesterday", "--to", "2021-12-31"], "--from: 'yesterday' is not a valid date (YYYY-MM-DD)" },
+        { ["reconcile", "--from", "2021-12-01", "--to", "2021-12-31", "--processors", "PGS,nope"], "unknown processor 'nope' (known: PGS, PSZA, TDZA, PCF, PDC, MLFS)" },
+        { ["export", "--table", "players", "--out", "x.csv"], "unknown table 'players'" },
+        { ["gaps", "--from", "2021-12-01"], "Option '--to' is required." },
+        { ["load", "--season-dir", "/no/such/folder"], "--season-dir: folder '/no/such/folder' does not exist" },
+        { ["frobnicate"], "Unrecognized command or argument 'frobnicate'." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public async Task Bad_arguments_give_one_clear_line_and_exit_2(string[] args, string message)
+    {
+        using var cli = new CliRunner();
+        var (code, _, err) = await cli.RunAsync(args);
+        Assert.Equal(2, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {message}", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.Db), "nothing is created on bad input");
+    }
+
+    [Fact]
+    public async Task A_season_folder_with_a_missing_file_is_refused_and_nothing_is_loaded()
+    {
+        using var cli = new CliRunner();
+        var season = Path.Combine(cli.Dir, "season");
+        Directory.CreateDirectory(season);
+        File.Copy(Path.Combine(RepoPaths.BundledSeason, "teams.csv"), Path.Combine(season, "teams.csv"));
+        File.Copy(Path.Combine(RepoPaths.BundledSeason, "games.csv"), Path.Combine(season, "games.csv"));
+        var (code, _, err) = await cli.RunAsync("load", "--season-dir", season);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {Path.Combine(season, "player_box_scores.csv")}: required file is missing\n", err);
+        var (_, gaps, _) = await cli.RunAsync("gaps", "--from", "2021-10-19", "--to", "2021-10-19");
+        Assert.Contains("NO_GAMES", gaps, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_process_reconcile_export_and_gaps_over_the_bundled_season()
+    {
+        using var cli = new CliRunner();
+        var (code, output, err) = await cli.RunAsync("load", "--season-dir", RepoPaths.BundledSeason);
+        Assert.True(code == 0, err);
+        Assert.Contains("loaded season 2021-22: 30 teams, 1230 games (2021-10-19..2022-04-10), 26039 box-score rows", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(cli.Dir, "landing", "raw", "2021-22", "2021-12-25", "player_box_scores.csv")));
+
+        foreach (var p in new[] { "PGS", "PSZA", "TDZA", "PCF", "PDC", "MLFS" })
+        {
+            (code, output, err) = await cli.RunAsync("process", "--processor", p, "--from", "2021-10-19", "--to", "2022-04-10");
+            Assert.True(code == 0, err);
+            Assert.StartsWith($"{p} 2021-10-19..2022-04-10: 165 game date(s)", output, StringComparison.Ordinal);
+        }
+
+        (code, output, _) = await cli.RunAsync("reconcile", "--from", "2021-10-19", "--to", "2022-04-10", "--json");
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["PGS", "PSZA", "TDZA", "PCF", "PDC", "MLFS"], report.Select(r => r.GetProperty("processor").GetString()));
+        Assert.All(report, r =>
+        {
+            Assert.Equal(0, r.GetProperty("unaccounted").GetInt32());
+            Assert.Equal(0, r.GetProperty("orphans").GetInt32());
+            Assert.Equal(0, r.GetProperty("both").GetInt32());
+            Assert.Equal(1.0, r.GetProperty("coverage").GetDouble());
+            Assert.Equal(r.GetProperty("expected").GetInt32(), r.GetProperty("has_record").GetInt32() + r.GetProperty("has_failure").GetInt32());
+        });
+
+        (code, output, _) = await cli.RunAsync("reconcile", "--from", "2021-12-24", "--to", "2021-12-25", "--json", "--per-date", "--processors", "PDC");
+        var dates = JsonDocument.Parse(output).RootElement[0].GetProperty("dates").EnumerateArray().ToList();
+        Assert.Equal("2021-12-25", Assert.Single(dates).GetProperty("date").GetString());
+
+        var csv = Path.Combine(cli.Dir, "out", "pgs.csv");
+        (code, _, _) = await cli.RunAsync("export", "--table", "player_game_summary", "--out", csv);
+        Assert.Equal(0, code);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(26040, lines.Length);
+        Assert.StartsWith("game_date,game_id,season,player_id,player_lookup,player_name,team_abbr,opponent_abbr,is_home,minutes", lines[0], StringComparison.Ordinal);
+        foreach (var table in new[] { "precompute_failures", "analytics_failures", "backfill_status", "ml_feature_store_v2", "raw_rejects" })
+        {
+            (code, _, err) = await cli.RunAsync("export", "--table", table, "--out", Path.Combine(cli.Dir, "out", table + ".csv"));
+            Assert.True(code == 0, err);
+        }
+        Assert.StartsWith("processor_name,analysis_date,entity_id,entity_type,failure_category,failure_reason,can_retry,missing_game_ids,failure_type,is_correctable,expected_game_count,actual_game_count,missing_game_dates,raw_data_checked,resolution_status,resolved_at,run_id,created_at",
+            File.ReadLines(Path.Combine(cli.Dir, "out", "precompute_failures.csv")).First(), StringComparison.Ordinal);
+
+        (code, output, _) = await cli.RunAsync("gaps", "--from", "2021-12-23", "--to", "2021-12-25");
+        var grid = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, grid.Length);
+        Assert.EndsWith("NO_GAMES", grid[2], StringComparison.Ordinal);
+        Assert.Contains("2021-12-25", grid[3], StringComparison.Ordinal);
+        Assert.EndsWith(" ok", grid[3], StringComparison.Ordinal);
+
+        // Deleting one failure row is caught: exit 1 and one unaccounted entity.
+        await using (var w = await NbaBackfill.Warehouse.DuckDb.DuckDbWarehouse.OpenAsync(cli.Db))
+        {
+            Assert.Equal(1, await w.DeleteFailuresAsync(Processors.ProcessorId.PSZA, new DateOnly(2021, 10, 19), "201572", CancellationToken.None));
+        }
+        (code, output, _) = await cli.RunAsync("reconcile", "--from", "2021-10-19", "--to", "2021-10-19");
+        Assert.Equal(1, code);
+        Assert.Contains("NOT complete", output, StringComparison.Ordinal);
+    }
+}

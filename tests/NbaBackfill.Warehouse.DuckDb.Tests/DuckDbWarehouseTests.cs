@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Processors;
+using NbaBackfill.Raw;
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Warehouse.DuckDb.Tests;
+
+public sealed class DuckDbWarehouseTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-duckdb-" + Path.GetRandomFileName());
+    private DuckDbWarehouse _warehouse = null!;
+
+    public async Task InitializeAsync() => _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
+
+    public async Task DisposeAsync()
+    {
+        await _warehouse.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task RunAllAsync(DateRange range, RunStamp stamp)
+    {
+        foreach (var p in ProcessorIds.All) await ProcessorRunner.RunAsync(p, _warehouse, range, stamp, CancellationToken.None);
+    }
+
+    private async Task<string> ChecksumAsync()
+    {
+        using var sha = SHA256.Create();
+        var sb = new StringBuilder();
+        foreach (var table in TableCatalog.All)
+        {
+            await using var writer = new StringWriter();
+            await CsvExport.WriteAsync(table, await _warehouse.ReadAllAsync(table, null, CancellationToken.None), writer);
+            sb.Append(table.Name).Append(':').Append(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(writer.ToString())))).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public async Task Full_season_loads_processes_and_reconciles_clean_and_a_rerun_is_byte_identical()
+    {
+        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        await RunAllAsync(Fixtures.Season2021, Fixtures.Stamp);
+        var report = await ReconciliationReader.ReconcileAsync(_warehouse, Fixtures.Season2021, ProcessorIds.All, CancellationToken.None);
+        Assert.All(report, r => Assert.True(r.Totals.IsClean, $"{r.Processor}: {r.Totals}"));
+        Assert.Equal([26039, 20634, 2160, 20546, 11887, 11887], report.Select(r => r.Totals.HasRecord));
+
+        var first = await ChecksumAsync();
+        // A second run (another run id, later) of every node leaves every table byte-identical.
+        await RunAllAsync(Fixtures.Season2021, Fixtures.Stamp with { RunId = "rerun", CreatedAt = Fixtures.Stamp.CreatedAt.AddDays(1) });
+        Assert.Equal(first, await ChecksumAsync());
+
+        // Values survive the round trip through DuckDB exactly as computed in memory.
+        var inMemory = BundledPipeline.Result;
+        foreach (var p in ProcessorIds.All)
+        {
+            var table = TableCatalog.OutputOf(p);
+            await using var a = new StringWriter();
+            await using var b = new StringWriter();
+            await CsvExport.WriteAsync(table, await _warehouse.ReadAllAsync(table, null, CancellationToken.None), a);
+            var keyed = inMemory.Rows(table).OrderBy(r => string.Join("|", table.Key.Select(k => SortKey(r[table.IndexOf(k)]))), StringComparer.Ordinal);
+            await CsvExport.WriteAsync(table, keyed, b);
+            Assert.Equal(b.ToString(), a.ToString());
+        }
+    }
+
+    private static string SortKey(object? v) => v is long l ? l.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) : CsvExport.Format(v);
+
+    [Fact]
+    public async Task Rerun_after_fixing_a_data_gap_resolves_the_failures()
+    {
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(13));
+        var gap = MiniSeason.Daily(14, (day, player) => day is 11 or 12 && player is 11 or 12).Parse();
+        await _warehouse.ReplaceRawSeasonAsync(gap, "gap", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        await RunAllAsync(range, Fixtures.Stamp);
+        var day13 = MiniSeason.Day1.AddDays(13);
+        var before = await _warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PDC, DateRange.Single(day13), CancellationToken.None);
+        Assert.Equal([FailureType.DataGap, FailureType.DataGap], before.Where(f => f.EntityId is "11" or "12").Select(f => f.FailureType));
+
+        var fixedAt = Fixtures.Stamp.CreatedAt.AddHours(2);
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(14).Parse(), "fixed", fixedAt, CancellationToken.None);
+        await RunAllAsync(range, Fixtures.Stamp with { RunId = "retry", CreatedAt = fixedAt });
+
+        var after = await _warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PDC, DateRange.Single(day13), CancellationToken.None);
+        Assert.DoesNotContain(after, f => f.EntityId is "11" or "12");
+        var resolved = (await _warehouse.ReadAllAsync(TableCatalog.PrecomputeFailures, DateRange.Single(day13), CancellationToken.None))
+            .Select(r => FailureRecord.From(new Row(r))).Where(f => f.ProcessorName == ProcessorId.PDC && f.EntityId is "11" or "12").ToList();
+        Assert.Equal(2, resolved.Count);
+        Assert.All(resolved, f => Assert.Equal((ResolutionStatus.Resolved, fixedAt), (f.ResolutionStatus, f.ResolvedAt!.Value)));
+        var report = await ReconciliationReader.ReconcileAsync(_warehouse, range, ProcessorIds.All, CancellationToken.None);
+        Assert.All(report, r => Assert.True(r.Totals.IsClean));
+    }
+
+    [Fact]
+    public async Task A_failed_replace_leaves_the_previous_partition_untouched()
+    {
+        var season = MiniSeason.Daily(2).Parse();
+        await _warehouse.ReplaceRawSeasonAsync(season, "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(1));
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, _warehouse, range, Fixtures.Stamp, CancellationToken.None);
+        var before = await ChecksumAsync();
+
+        // A row whose NOT NULL column is null makes the insert fail after the delete ran inside the transaction.
+        var good = await ProcessorRunner.ComputeAsync(ProcessorId.PGS, _warehouse, range, Fixtures.Stamp, CancellationToken.None);
+        var broken = good with { Rows = [.. good.Rows.Skip(1), (PgsRow)good.Rows[0] with { PlayerName = null! }] };
+        await Assert.ThrowsAnyAsync<Exception>(() => _warehouse.ReplaceOutputAsync(broken, Fixtures.Stamp.CreatedAt, CancellationToken.None));
+        Assert.Equal(before, await ChecksumAsync());
+    }
+
+    [Fact]
+    public async Task Upsert_replaces_by_key_and_counts_by_date()
+    {
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var counts = await _warehouse.CountByDateAsync(TableCatalog.RawBoxScores, new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(5)), CancellationToken.None);
+        Assert.Equal([8, 8, 8], counts.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+
+        var season = MiniSeason.Daily(3).Parse();
+        await _warehouse.UpsertAsync(TableCatalog.RawTeams, [new RawTeam(1, "AAA", "Renamed")], CancellationToken.None);
+        var teams = await _warehouse.ReadAllAsync(TableCatalog.RawTeams, null, CancellationToken.None);
+        Assert.Equal(4, teams.Count);
+        Assert.Equal("Renamed", teams.Single(t => (long)t[0]! == 1)[2]);
+        Assert.Equal(3, season.GameDates.Count);
+    }
+
+    [Fact]
+    public async Task A_file_with_another_schema_is_refused_with_a_clear_message()
+    {
+        var path = Path.Combine(_dir, "old.duckdb");
+        await using (var old = await DuckDbWarehouse.OpenAsync(path))
+        {
+            await old.UpsertAsync(TableCatalog.RawTeams, [new RawTeam(1, "AAA", "A")], CancellationToken.None);
+        }
+        using (var conn = new DuckDB.NET.Data.DuckDBConnection($"Data Source={path}"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "ALTER TABLE player_game_summary ADD COLUMN legacy VARCHAR";
+            cmd.ExecuteNonQuery();
+        }
+        var e = await Assert.ThrowsAsync<WarehouseException>(() => DuckDbWarehouse.OpenAsync(path));
+        Assert.Contains("table player_game_summary", e.Message, StringComparison.Ordinal);
+    }
+}
