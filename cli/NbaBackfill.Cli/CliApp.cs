@@ -16,6 +16,9 @@ public static class CliApp
             ReconcileCommand.Create(env),
             ExportCommand.Create(env),
             GapsCommand.Create(env),
+            RunCommand.Create(env, dryRunOnly: false),
+            RunCommand.Create(env, dryRunOnly: true),
+            StatusCommand.Create(env),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

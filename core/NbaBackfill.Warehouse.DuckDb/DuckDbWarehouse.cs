@@ -187,6 +187,26 @@ public sealed class DuckDbWarehouse : IWarehouse
             await ExecAsync(conn, $"DROP TABLE {staging}", ct);
         }, ct);
 
+    public async Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
+    {
+        var parts = ProcessorIds.All.Select(p => (p, t: TableCatalog.OutputOf(p)))
+            .Select(x => $"SELECT DISTINCT '{x.p}', {x.t.PartitionColumn} FROM {x.t.Name} WHERE {x.t.PartitionColumn} BETWEEN $1 AND $2")
+            .Concat(new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
+                .Select(t => $"SELECT DISTINCT processor_name, analysis_date FROM {t.Name} WHERE analysis_date BETWEEN $1 AND $2"));
+        await using var conn = await ConnectAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = string.Join(" UNION ", parts);
+        cmd.Parameters.Add(new DuckDBParameter(range.From));
+        cmd.Parameters.Add(new DuckDBParameter(range.To));
+        var result = new HashSet<(ProcessorId, DateOnly)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add((ProcessorIds.Parse(reader.GetString(0)), reader.GetFieldValue<DateOnly>(1)));
+        }
+        return result;
+    }
+
     public async Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct)
     {
         var deleted = 0;

@@ -36,6 +36,9 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// <summary>Rows of a keyed table matching column = value (status rows of a run, a run by id).</summary>
     Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct);
 
+    /// <summary>(processor, date) pairs that have output rows or failures: nodes that were processed at some point.</summary>
+    Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct);
+
     /// <summary>Deletes failure rows (operator tooling and tests of the reconciliation invariant).</summary>
     Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct);
 }

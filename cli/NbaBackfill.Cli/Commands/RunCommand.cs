@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NbaBackfill.Engines;
+using NbaBackfill.Landing;
+using NbaBackfill.Orchestration;
+using NbaBackfill.Planning;
+using NbaBackfill.Raw;
+using NbaBackfill.Warehouse;
+
+namespace NbaBackfill.Cli.Commands;
+
+/// <summary>run / plan: the orchestrated backfill of a date range through the DAG, on a durable engine.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliEnvironment env, bool dryRunOnly)
+    {
+        var from = CommonOptions.From();
+        var to = CommonOptions.To();
+        var db = CommonOptions.Db();
+        var json = CommonOptions.Json();
+        var seasonDir = new Option<string?>("--season-dir") { Description = "load this season folder first" };
+        var processors = new Option<string?>("--processors") { Description = "comma-separated subset (default: all six)" };
+        var onFailure = new Option<string>("--on-failure") { Description = "stop (default) or continue", DefaultValueFactory = _ => "stop" };
+        var maxParallel = new Option<int>("--max-parallel") { Description = "activities at once (default 4)", DefaultValueFactory = _ => 4 };
+        var batchSize = new Option<int>("--batch-size") { Description = "contiguous dates per activity (default 31)", DefaultValueFactory = _ => 31 };
+        var engineOption = new Option<string>("--engine") { Description = "inprocess (default)", DefaultValueFactory = _ => "inprocess" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "print the plan, run nothing" };
+        var skipPreflight = new Option<bool>("--skip-preflight") { Description = "do not check upstream outside the range (recorded on the run)" };
+        var preflight = new Option<string>("--preflight") { Description = "add (default): plan missing upstream; refuse: exit 3 listing it", DefaultValueFactory = _ => "add" };
+        var command = new Command(dryRunOnly ? "plan" : "run", dryRunOnly ? "Show the plan of a backfill (= run --dry-run)" : "Backfill a date range through all processors, durably")
+        {
+            from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, skipPreflight, preflight,
+        };
+        if (!dryRunOnly) command.Options.Add(dryRun);
+        command.SetAction(async (result, ct) =>
+        {
+            var range = CommonOptions.Range(result, from, to);
+            var policy = result.GetValue(onFailure) switch
+            {
+                "stop" => OnFailure.Stop,
+                "continue" => OnFailure.Continue,
+                var other => throw new UsageException($"--on-failure: '{other}' is not stop or continue"),
+            };
+            var parallel = result.GetValue(maxParallel);
+            if (parallel is < 1 or > 64) throw new UsageException($"--max-parallel: {parallel} is not between 1 and 64");
+            var batch = result.GetValue(batchSize);
+            if (batch is < 1 or > 400) throw new UsageException($"--batch-size: {batch} is not between 1 and 400");
+            var engineName = result.GetValue(engineOption);
+            if (engineName != "inprocess")
+            {
+                throw new UsageException($"--engine: '{engineName}' is not available in this build (known: inprocess)");
+            }
+            var mode = result.GetValue(skipPreflight) ? PreflightMode.Skip : result.GetValue(preflight) switch
+            {
+                "add" => PreflightMode.Add,
+                "refuse" => PreflightMode.Refuse,
+                var other => throw new UsageException($"--preflight: '{other}' is not add or refuse"),
+            };
+            var request = new BackfillRequest(range.From, range.To, CommonOptions.Processors(result.GetValue(processors)), policy, parallel, batch, mode);
+            var asJson = result.GetValue(json);
+
+            var dbPath = CommonOptions.DbPath(result, db, env);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
+            if (result.GetValue(seasonDir) is { } dir)
+            {
+                if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+                var loaded = await SeasonLoader.LoadAsync(new FolderRawSource(dir), Path.GetFullPath(dir), warehouse,
+                    new LocalFolderLanding(CommonOptions.LandingRoot(dbPath)), env.Time, null, ct);
+                if (!asJson) await env.Out.WriteLineAsync($"loaded season {loaded.Season}: {loaded.BoxScores} box-score rows, {loaded.Rejects} rejected");
+            }
+
+            if (dryRunOnly || result.GetValue(dryRun))
+            {
+                var plan = await BackfillActivities.PlanOnlyAsync(warehouse, request, ct);
+                await env.Out.WriteLineAsync(asJson ? PlanJson(plan) : DescribePlan(plan));
+                return plan.Refused ? ExitCodes.PreflightRefused : ExitCodes.Complete;
+            }
+
+            await using var engine = await InProcessEngine.StartAsync(warehouse, env.Time, ct);
+            var runner = new BackfillRunner(engine, warehouse, env.Time);
+            var (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);
+            if (!asJson) await env.Out.WriteLineAsync($"{(resumed ? "resuming" : "starting")} run {runId} on the {engine.Name} engine ({warehouse.Describe})");
+            var outcome = await runner.RunAsync(request, runId, asJson ? null : p => env.Out.WriteLine(ProgressLine(p)), ct);
+            await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(outcome, JsonOptions) : DescribeOutcome(outcome));
+            return outcome.Status switch
+            {
+                RunStatus.Completed => ExitCodes.Complete,
+                RunStatus.Refused => ExitCodes.PreflightRefused,
+                _ => ExitCodes.FinishedWithFailures,
+            };
+        });
+        return command;
+    }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    internal static string ProgressLine(ProgressSummary p) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"wave {p.Wave}: {p.Succeeded}/{p.TotalNodes} nodes done, {p.Failed} failed, {p.Blocked} blocked | ") +
+        string.Join(" ", p.Processors.Select(kv => $"{kv.Key} {kv.Value.Succeeded}/{kv.Value.Total}"));
+
+    internal static string DescribeOutcome(BackfillOutcome o)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"run {o.RunId}: {o.Status} — {o.Progress.Succeeded}/{o.Progress.TotalNodes} nodes succeeded, {o.Progress.Failed} failed, {o.Progress.Blocked} blocked, {o.Progress.Pending} not run; {o.Progress.RowsWritten} rows, {o.Progress.FailuresWritten} failure records");
+        foreach (var (error, count) in o.Progress.FailedNodesByError) sb.AppendLine(CultureInfo.InvariantCulture, $"  {count} node(s) failed: {error}");
+        if (o.MissingUpstream.Count > 0)
+        {
+            sb.AppendLine("pre-flight refused: missing upstream outside the range:");
+            foreach (var g in o.MissingUpstream.GroupBy(n => n.Processor)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {g.Key}: {g.Count()} date(s), {g.First().Date:yyyy-MM-dd} .. {g.Last().Date:yyyy-MM-dd}");
+        }
+        if (o.Reconciliation.Count > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{"processor",-10}{"expected",10}{"record",10}{"failure",10}{"unaccounted",13}{"orphans",9}{"both",6}{"coverage",10}");
+            foreach (var r in o.Reconciliation)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{r.Processor,-10}{r.Expected,10}{r.HasRecord,10}{r.HasFailure,10}{r.Unaccounted,13}{r.Orphans,9}{r.Both,6}{r.Coverage,10:P1}");
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    internal static string DescribePlan(BackfillPlan plan)
+    {
+        var sb = new StringBuilder();
+        var r = plan.Request;
+        sb.AppendLine(CultureInfo.InvariantCulture, $"plan {r.From:yyyy-MM-dd}..{r.To:yyyy-MM-dd}: {plan.GameDates.Count} game date(s), {plan.NoGameDates.Count} NO_GAMES date(s), {plan.Nodes.Count} node(s)");
+        foreach (var g in plan.Nodes.GroupBy(n => n.Processor)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {g.Key,-5} {g.Count(),4} node(s) {g.First().Date:yyyy-MM-dd} .. {g.Last().Date:yyyy-MM-dd}");
+        if (plan.NoGameDates.Count > 0) sb.AppendLine("  NO_GAMES: " + string.Join(", ", plan.NoGameDates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        var (waves, batches) = Simulate(plan);
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  waves: {waves}, activities: {batches} (batch size {r.BatchSize}, max parallel {r.MaxParallel}, on failure {r.OnFailure.ToString().ToLowerInvariant()})");
+        if (plan.PreflightSkipped) sb.AppendLine("  pre-flight: SKIPPED (--skip-preflight, recorded on the run)");
+        else if (plan.Refused)
+        {
+            sb.AppendLine("  pre-flight: REFUSED, upstream outside the range is missing:");
+            foreach (var g in plan.MissingUpstream.GroupBy(n => n.Processor)) sb.AppendLine(CultureInfo.InvariantCulture, $"    {g.Key}: {g.Count()} date(s) {g.First().Date:yyyy-MM-dd} .. {g.Last().Date:yyyy-MM-dd}");
+        }
+        else if (plan.AddedByPreflight.Count > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  pre-flight: added {plan.AddedByPreflight.Count} missing upstream node(s):");
+            foreach (var g in plan.AddedByPreflight.GroupBy(n => n.Processor)) sb.AppendLine(CultureInfo.InvariantCulture, $"    {g.Key}: {g.Count()} date(s) {g.First().Date:yyyy-MM-dd} .. {g.Last().Date:yyyy-MM-dd}");
+        }
+        else sb.AppendLine("  pre-flight: ok, all upstream outside the range exists");
+        return sb.ToString().TrimEnd();
+    }
+
+    private static string PlanJson(BackfillPlan plan)
+    {
+        var (waves, batches) = Simulate(plan);
+        return JsonSerializer.Serialize(new
+        {
+            from = plan.Request.From, to = plan.Request.To, game_dates = plan.GameDates.Count, no_game_dates = plan.NoGameDates,
+            nodes = plan.Nodes.GroupBy(n => n.Processor.ToString()).ToDictionary(g => g.Key, g => g.Count()),
+            waves, activities = batches, preflight = plan.PreflightSkipped ? "skipped" : plan.Refused ? "refused" : "ok",
+            added_by_preflight = plan.AddedByPreflight.Count, missing_upstream = plan.MissingUpstream.Select(n => new { processor = n.Processor.ToString(), date = n.Date }),
+        }, JsonOptions);
+    }
+
+    /// <summary>Waves and activities if every node succeeds.</summary>
+    internal static (int Waves, int Batches) Simulate(BackfillPlan plan)
+    {
+        if (plan.Refused) return (0, 0);
+        var state = BackfillState.Start(plan);
+        int waves = 0, batches = 0;
+        while (BackfillScheduler.Next(plan, state) is { Count: > 0 } next)
+        {
+            waves++;
+            batches += next.Count;
+            foreach (var b in next)
+                state = BackfillScheduler.Apply(plan, state, b, b.Nodes.Select(i => new NodeOutcome(i, true, 0, 0, null)).ToList(), null);
+        }
+        return (waves, batches);
+    }
+}

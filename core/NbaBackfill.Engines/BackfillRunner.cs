@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using NbaBackfill.Planning;
+using NbaBackfill.Tables;
+using NbaBackfill.Warehouse;
+using NbaBackfill.Orchestration;
+
+namespace NbaBackfill.Engines;
+
+/// <summary>Starts (or resumes) a backfill on an engine and follows it to the end.</summary>
+public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse, TimeProvider time)
+{
+    /// <summary>Same range and processors give the same key: the basis of resume and of duplicate detection.</summary>
+    public static string RunKey(BackfillRequest r) =>
+        string.Create(CultureInfo.InvariantCulture, $"bf-{r.From:yyyyMMdd}-{r.To:yyyyMMdd}-{string.Join("", r.Processors.Order().Select(p => p.ToString().ToLowerInvariant()))}");
+
+    /// <summary>The run to resume (same key, never finished), or a new run id.</summary>
+    public async Task<(string RunId, bool Resumed)> ChooseRunIdAsync(BackfillRequest request, CancellationToken ct)
+    {
+        var key = RunKey(request);
+        var runs = (await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, ct)).Select(r => RunRow.From(new Row(r)))
+            .Where(r => r.RunId.StartsWith(key, StringComparison.Ordinal)).OrderBy(r => r.StartedAt).ToList();
+        var unfinished = runs.LastOrDefault(r => r.Status == RunStatus.Running);
+        if (unfinished is not null) return (unfinished.RunId, true);
+        return ($"{key}-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}", false);
+    }
+
+    public async Task<BackfillOutcome> RunAsync(
+        BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
+    {
+        await engine.Client.ScheduleNewOrchestrationInstanceAsync(
+            TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
+        string? last = null;
+        while (true)
+        {
+            var meta = await engine.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
+            if (meta is null) throw new InvalidOperationException($"orchestration {runId} vanished");
+            if (meta.SerializedCustomStatus is { } s && s != last && progress is not null)
+            {
+                last = s;
+                var summary = JsonSerializer.Deserialize<ProgressSummary>(s);
+                if (summary is not null) progress(summary);
+            }
+            if (meta.RuntimeStatus is OrchestrationRuntimeStatus.Completed)
+            {
+                return meta.ReadOutputAs<BackfillOutcome>() ?? throw new InvalidOperationException("no outcome");
+            }
+            if (meta.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                throw new InvalidOperationException($"orchestration {runId} {meta.RuntimeStatus}: {meta.FailureDetails?.ErrorMessage}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
+        }
+    }
+}

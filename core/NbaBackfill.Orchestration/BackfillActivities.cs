@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Planning;
+using NbaBackfill.Processors;
+using NbaBackfill.Raw;
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Tables;
+using NbaBackfill.Warehouse;
+
+namespace NbaBackfill.Orchestration;
+
+/// <summary>
+/// The activities: thin, idempotent calls into the core. Each may run more than once (at-least-once delivery), so
+/// each write is a partition replace or an upsert by key.
+/// </summary>
+public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time)
+{
+    /// <summary>Reads the calendar and what already exists, plans, and records the run and its pending nodes.</summary>
+    public async Task<PlanOutput> PlanAsync(PlanInput input, CancellationToken ct = default)
+    {
+        var plan = await PlanOnlyAsync(warehouse, input.Request, ct);
+        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, ct))
+            .Select(r => StatusRow.From(new Row(r))).ToList();
+        var succeeded = previous.Where(s => s.Status == "succeeded")
+            .Select(s => plan.IndexOf(ProcessorIds.Parse(s.Processor), s.TargetDate)).Where(i => i >= 0).ToHashSet();
+        var started = new DateTimeOffset(input.StartedAt, TimeSpan.Zero);
+        await warehouse.UpsertAsync(TableCatalog.BackfillRuns, [RunRowOf(input.RunId, input.Request, input.Engine, plan.Refused ? RunStatus.Refused : RunStatus.Running, started, null, null)], ct);
+        if (!plan.Refused)
+        {
+            var pending = plan.Nodes.Select((n, i) => (n, i)).Where(x => !succeeded.Contains(x.i))
+                .Select(x => (ITableRow)new StatusRow(input.RunId, x.n.Processor.ToString(), x.n.Date, "pending", null, 0, null, null, 0, 0)).ToList();
+            await warehouse.UpsertAsync(TableCatalog.BackfillStatus, pending, ct);
+        }
+        return new PlanOutput(plan, succeeded.Order().ToArray());
+    }
+
+    /// <summary>The plan alone (dry run): no writes.</summary>
+    public static async Task<BackfillPlan> PlanOnlyAsync(IWarehouse warehouse, BackfillRequest request, CancellationToken ct)
+    {
+        var history = new DateRange(request.From, request.To).WithSeasonHistory();
+        var games = await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct);
+        var players = await warehouse.ReadAsync(TableCatalog.RawBoxScores, history,
+            r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
+        var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
+        return BackfillPlanner.Plan(request, new PlanningCalendar(games, players), (p, d) => processed.Contains((p, d)));
+    }
+
+    public async Task<BatchOutput> ProcessBatchAsync(BatchInput input, CancellationToken ct = default)
+    {
+        var started = time.GetUtcNow();
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct);
+        var range = new DateRange(input.Dates[0], input.Dates[^1]);
+        var result = await ProcessorRunner.RunAsync(input.Processor, warehouse, range, new RunStamp(input.RunId, started), ct);
+        var rows = result.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
+        var failures = result.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
+        var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null)).ToArray();
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct);
+        return new BatchOutput(outcomes);
+    }
+
+    /// <summary>
+    /// A node that failed or is blocked: its rows are replaced by one failure per expected entity (never a lone
+    /// date-level row), so reconciliation still accounts for every entity.
+    /// </summary>
+    public async Task<int> RecordNodeFailuresAsync(NodeFailuresInput input, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var written = 0;
+        var statuses = new List<ITableRow>();
+        foreach (var node in input.Nodes)
+        {
+            var recorder = new FailureRecorder(node.Processor, new RunStamp(input.RunId, now));
+            var population = await ExpectedPopulation.ReadAsync(warehouse, node.Processor, DateRange.Single(node.Date), ct);
+            foreach (var (date, entity, type) in population)
+            {
+                if (node.Category == FailureCategory.MissingDependencies) recorder.MissingDependencies(date, entity, type, node.Reason);
+                else recorder.ProcessingError(date, entity, type, node.Reason);
+            }
+            await warehouse.ReplaceOutputAsync(new ProcessorResult(node.Processor, [node.Date], [], recorder.Records), now, ct);
+            written += recorder.Records.Count;
+            statuses.Add(new StatusRow(input.RunId, node.Processor.ToString(), node.Date, node.Status, node.Reason, node.Attempt, now, now, 0, recorder.Records.Count));
+        }
+        await warehouse.UpsertAsync(TableCatalog.BackfillStatus, statuses, ct);
+        return written;
+    }
+
+    public async Task<BackfillOutcome> FinalizeAsync(FinalizeInput input, CancellationToken ct = default)
+    {
+        var range = new DateRange(input.Request.From, input.Request.To);
+        var report = await ReconciliationReader.ReconcileAsync(warehouse, range, input.Request.Processors, ct);
+        var lines = report.Select(r => new ReconciliationLine(r.Processor, r.Totals.Expected, r.Totals.HasRecord, r.Totals.HasFailure,
+            r.Totals.Unaccounted, r.Totals.Orphans, r.Totals.Both, r.Totals.Coverage)).ToList();
+        var status = input.Status == RunStatus.Completed && lines.Any(l => l.Unaccounted + l.Orphans + l.Both > 0)
+            ? RunStatus.CompletedWithFailures : input.Status;
+        var outcome = new BackfillOutcome(input.RunId, status, input.Progress, lines, []);
+        var existing = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", input.RunId, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
+        var started = existing?.StartedAt ?? new DateTimeOffset(input.Progress.StartedAt, TimeSpan.Zero);
+        await warehouse.UpsertAsync(TableCatalog.BackfillRuns,
+            [RunRowOf(input.RunId, input.Request, existing?.Engine ?? "unknown", status, started, new DateTimeOffset(input.CompletedAt, TimeSpan.Zero), JsonSerializer.Serialize(outcome))], ct);
+        return outcome;
+    }
+
+    private async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, string Status, string? Error, int Rows, int Failures)> rows,
+        DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct) =>
+        await warehouse.UpsertAsync(TableCatalog.BackfillStatus,
+            rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList(), ct);
+
+    private static RunRow RunRowOf(string runId, BackfillRequest r, string engine, string status, DateTimeOffset started, DateTimeOffset? completed, string? summary) =>
+        new(runId, r.From, r.To, string.Join(",", r.Processors), JsonSerializer.Serialize(new { r.OnFailure, r.MaxParallel, r.BatchSize, r.Preflight }),
+            engine, status, r.Preflight == PreflightMode.Skip, started, completed, summary);
+}
