@@ -50,6 +50,12 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time)
     public async Task<BatchOutput> ProcessBatchAsync(BatchInput input, CancellationToken ct = default)
     {
         var started = time.GetUtcNow();
+        // A node still 'running' from an earlier try (retry after a fault, or a crash) counts one more attempt.
+        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, ct))
+            .Select(r => StatusRow.From(new Row(r)))
+            .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate) && s.Status == "running")
+            .Select(s => s.Attempt).DefaultIfEmpty(0).Max();
+        input = input with { Attempt = Math.Max(input.Attempt, previous + 1) };
         await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct);
         var range = new DateRange(input.Dates[0], input.Dates[^1]);
         var result = await ProcessorRunner.RunAsync(input.Processor, warehouse, range, new RunStamp(input.RunId, started), ct);

@@ -68,8 +68,7 @@ public static class BackfillOrchestrator
             }
             if (failedNodes.Count > 0)
             {
-                await context.CallActivityAsync<int>(TaskNames.RecordNodeFailures,
-                    new NodeFailuresInput(input.RunId, failedNodes.ToArray(), context.CurrentUtcDateTime), ActivityOptions);
+                await RecordFailuresAsync(context, new NodeFailuresInput(input.RunId, failedNodes.ToArray(), context.CurrentUtcDateTime));
             }
             context.SetCustomStatus(ProgressSummary.Of(input.RunId, plan, state, startedAt, context.CurrentUtcDateTime));
         }
@@ -112,8 +111,24 @@ public static class BackfillOrchestrator
         {
             Errors = marked.Errors.Select((e, i) => blocked.Contains(i) ? nodes[blocked.ToList().IndexOf(i)].Reason : e).ToArray(),
         };
-        await context.CallActivityAsync<int>(TaskNames.RecordNodeFailures, new NodeFailuresInput(runId, nodes, context.CurrentUtcDateTime), ActivityOptions);
+        await RecordFailuresAsync(context, new NodeFailuresInput(runId, nodes, context.CurrentUtcDateTime));
         return marked;
+    }
+
+    /// <summary>
+    /// Failure records are best effort: if even they cannot be written (the warehouse is down), the run goes on and
+    /// reconciliation reports the entities as Unaccounted rather than the whole orchestration crashing.
+    /// </summary>
+    private static async Task RecordFailuresAsync(TaskOrchestrationContext context, NodeFailuresInput input)
+    {
+        try
+        {
+            await context.CallActivityAsync<int>(TaskNames.RecordNodeFailures, input, ActivityOptions);
+        }
+        catch (TaskFailedException)
+        {
+            // Nothing more to do here: the node statuses in orchestration state still say failed/blocked.
+        }
     }
 }
 
