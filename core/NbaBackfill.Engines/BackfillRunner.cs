@@ -30,8 +30,13 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
     public async Task<BackfillOutcome> RunAsync(
         BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
     {
-        await engine.Client.ScheduleNewOrchestrationInstanceAsync(
-            TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
+        // A durable engine may still hold the instance (the process was killed): its worker picks it up again.
+        var existing = await engine.Client.GetInstanceAsync(runId, ct);
+        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            await engine.Client.ScheduleNewOrchestrationInstanceAsync(
+                TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
+        }
         string? last = null;
         while (true)
         {

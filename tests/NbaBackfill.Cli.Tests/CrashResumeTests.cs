@@ -11,9 +11,15 @@ public class CrashResumeTests
 {
     private static readonly string[] Range = ["--from", "2021-11-01", "--to", "2021-11-30", "--batch-size", "2", "--max-parallel", "2"];
 
-    [Fact]
-    public async Task Killed_runs_resume_and_end_identical_to_an_uninterrupted_run()
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("azurestorage")]
+    public async Task Killed_runs_resume_and_end_identical_to_an_uninterrupted_run(string engine)
     {
+        string[] engineArgs = engine == "azurestorage"
+            ? ["--engine", engine, "--storage", Azurite.ConnectionString, "--task-hub", "crash" + Guid.CreateVersion7().ToString("N")[..12]]
+            : ["--engine", engine];
+        if (engine == "azurestorage") await Azurite.EnsureRunningAsync();
         using var clean = new CliRunner();
         Assert.Equal(0, (await clean.RunAsync(["load", "--season-dir", RepoPaths.BundledSeason])).Code);
         var (code, output, err) = await clean.RunAsync(["run", .. Range]);
@@ -28,7 +34,7 @@ public class CrashResumeTests
         {
             // Kill after a random number of progress lines, five times; then let it finish.
             int? killAfter = kills < 5 ? random.Next(1, 4) : null;
-            (exit, var killed) = await RunChildAsync(crashed.Db, killAfter);
+            (exit, var killed) = await RunChildAsync(crashed.Db, engineArgs, killAfter);
             if (killed) kills++;
         }
         Assert.Equal(0, exit);
@@ -63,11 +69,11 @@ public class CrashResumeTests
         return writer.ToString();
     }
 
-    private static async Task<(int Exit, bool Killed)> RunChildAsync(string db, int? killAfterLines)
+    private static async Task<(int Exit, bool Killed)> RunChildAsync(string db, string[] engineArgs, int? killAfterLines)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "nba-backfill.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[dll, "run", .. Range, "--db", db]) start.ArgumentList.Add(arg);
+        foreach (var arg in (string[])[dll, "run", .. Range, .. engineArgs, "--db", db]) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_PROCESSOR_COUNT"] = "64";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -25,13 +25,15 @@ internal static class RunCommand
         var onFailure = new Option<string>("--on-failure") { Description = "stop (default) or continue", DefaultValueFactory = _ => "stop" };
         var maxParallel = new Option<int>("--max-parallel") { Description = "activities at once (default 4)", DefaultValueFactory = _ => 4 };
         var batchSize = new Option<int>("--batch-size") { Description = "contiguous dates per activity (default 31)", DefaultValueFactory = _ => 31 };
-        var engineOption = new Option<string>("--engine") { Description = "inprocess (default)", DefaultValueFactory = _ => "inprocess" };
+        var engineOption = new Option<string>("--engine") { Description = "inprocess (default) or azurestorage", DefaultValueFactory = _ => "inprocess" };
+        var storage = new Option<string?>("--storage") { Description = "azurestorage: connection string (default: $NBA_DURABLE_STORAGE or UseDevelopmentStorage=true)" };
+        var taskHub = new Option<string>("--task-hub") { Description = "azurestorage: task hub name", DefaultValueFactory = _ => "nbabackfill" };
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan, run nothing" };
         var skipPreflight = new Option<bool>("--skip-preflight") { Description = "do not check upstream outside the range (recorded on the run)" };
         var preflight = new Option<string>("--preflight") { Description = "add (default): plan missing upstream; refuse: exit 3 listing it", DefaultValueFactory = _ => "add" };
         var command = new Command(dryRunOnly ? "plan" : "run", dryRunOnly ? "Show the plan of a backfill (= run --dry-run)" : "Backfill a date range through all processors, durably")
         {
-            from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, skipPreflight, preflight,
+            from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, storage, taskHub, skipPreflight, preflight,
         };
         if (!dryRunOnly) command.Options.Add(dryRun);
         command.SetAction(async (result, ct) =>
@@ -48,9 +50,14 @@ internal static class RunCommand
             var batch = result.GetValue(batchSize);
             if (batch is < 1 or > 400) throw new UsageException($"--batch-size: {batch} is not between 1 and 400");
             var engineName = result.GetValue(engineOption);
-            if (engineName != "inprocess")
+            if (engineName is not ("inprocess" or "azurestorage"))
             {
-                throw new UsageException($"--engine: '{engineName}' is not available in this build (known: inprocess)");
+                throw new UsageException($"--engine: '{engineName}' is not inprocess or azurestorage");
+            }
+            var hub = result.GetValue(taskHub)!;
+            if (!System.Text.RegularExpressions.Regex.IsMatch(hub, "^[A-Za-z][A-Za-z0-9]{2,44}$"))
+            {
+                throw new UsageException($"--task-hub: '{hub}' must be 3-45 letters or digits, starting with a letter");
             }
             var mode = result.GetValue(skipPreflight) ? PreflightMode.Skip : result.GetValue(preflight) switch
             {
@@ -78,7 +85,10 @@ internal static class RunCommand
                 return plan.Refused ? ExitCodes.PreflightRefused : ExitCodes.Complete;
             }
 
-            await using var engine = await InProcessEngine.StartAsync(warehouse, env.Time, ct);
+            await using IBackfillEngine engine = engineName == "azurestorage"
+                ? await AzureStorageEngine.StartAsync(
+                    result.GetValue(storage) ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", hub, warehouse, env.Time, ct)
+                : await InProcessEngine.StartAsync(warehouse, env.Time, ct);
             var runner = new BackfillRunner(engine, warehouse, env.Time);
             var (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);
             if (!asJson) await env.Out.WriteLineAsync($"{(resumed ? "resuming" : "starting")} run {runId} on the {engine.Name} engine ({warehouse.Describe})");
