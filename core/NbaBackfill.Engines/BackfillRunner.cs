@@ -21,7 +21,8 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
     {
         var key = RunKey(request);
         var runs = (await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, ct)).Select(r => RunRow.From(new Row(r)))
-            .Where(r => r.RunId.StartsWith(key, StringComparison.Ordinal)).OrderBy(r => r.StartedAt).ToList();
+            .Where(r => r.RunId.StartsWith(key, StringComparison.Ordinal) && !r.RunId.Contains("-retry", StringComparison.Ordinal))
+            .OrderBy(r => r.StartedAt).ToList();
         var unfinished = runs.LastOrDefault(r => r.Status == RunStatus.Running);
         if (unfinished is not null) return (unfinished.RunId, true);
         return ($"{key}-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}", false);

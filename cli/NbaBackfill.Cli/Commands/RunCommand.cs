@@ -85,23 +85,36 @@ internal static class RunCommand
                 return plan.Refused ? ExitCodes.PreflightRefused : ExitCodes.Complete;
             }
 
-            await using IBackfillEngine engine = engineName == "azurestorage"
-                ? await AzureStorageEngine.StartAsync(
-                    result.GetValue(storage) ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", hub, warehouse, env.Time, ct)
-                : await InProcessEngine.StartAsync(warehouse, env.Time, ct);
-            var runner = new BackfillRunner(engine, warehouse, env.Time);
-            var (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);
-            if (!asJson) await env.Out.WriteLineAsync($"{(resumed ? "resuming" : "starting")} run {runId} on the {engine.Name} engine ({warehouse.Describe})");
-            var outcome = await runner.RunAsync(request, runId, asJson ? null : p => env.Out.WriteLine(ProgressLine(p)), ct);
-            await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(outcome, JsonOptions) : DescribeOutcome(outcome));
-            return outcome.Status switch
-            {
-                RunStatus.Completed => ExitCodes.Complete,
-                RunStatus.Refused => ExitCodes.PreflightRefused,
-                _ => ExitCodes.FinishedWithFailures,
-            };
+            return await ExecuteAsync(env, warehouse, request, null, new EngineChoice(engineName, result.GetValue(storage), hub), asJson, ct);
         });
         return command;
+    }
+
+    /// <summary>Which durable engine to run on, and where its state lives.</summary>
+    internal sealed record EngineChoice(string Name, string? Storage, string TaskHub);
+
+    /// <summary>Starts the engine, starts or resumes the run, follows it, prints the outcome, maps it to an exit code.</summary>
+    internal static async Task<int> ExecuteAsync(
+        CliEnvironment env, IWarehouse warehouse, BackfillRequest request, string? runId, EngineChoice choice, bool asJson, CancellationToken ct)
+    {
+        await using IBackfillEngine engine = choice.Name == "azurestorage"
+            ? await AzureStorageEngine.StartAsync(
+                choice.Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", choice.TaskHub, warehouse, env.Time, ct)
+            : await InProcessEngine.StartAsync(warehouse, env.Time, ct);
+        var runner = new BackfillRunner(engine, warehouse, env.Time);
+        var resumed = false;
+        if (runId is null) (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);
+        if (!asJson) await env.Out.WriteLineAsync($"{(resumed ? "resuming" : "starting")} run {runId} on the {engine.Name} engine ({warehouse.Describe})");
+        var progress = new ProgressReporter(env);
+        var outcome = await runner.RunAsync(request, runId, asJson ? null : progress.Report, ct);
+        progress.Complete();
+        await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(outcome, JsonOptions) : DescribeOutcome(outcome));
+        return outcome.Status switch
+        {
+            RunStatus.Completed => ExitCodes.Complete,
+            RunStatus.Refused => ExitCodes.PreflightRefused,
+            _ => ExitCodes.FinishedWithFailures,
+        };
     }
 
     internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };

@@ -16,11 +16,27 @@ public sealed class FailureRecorder(ProcessorId processor, RunStamp stamp)
 
     public ProcessorId Processor => processor;
 
-    /// <summary>Season bootstrap: fewer games than the processor's minimum.</summary>
-    public void InsufficientData(DateOnly date, string entityId, string entityType, int required, int actual) =>
+    /// <summary>
+    /// Fewer games than the processor's minimum: a season bootstrap (INSUFFICIENT_HISTORY, permanent), unless the
+    /// team has scheduled games before D with no raw rows at all — then the shortfall may be a data gap, correctable
+    /// by re-ingesting, and it is typed DATA_GAP with those games listed.
+    /// </summary>
+    public void InsufficientData(
+        DateOnly date, string entityId, string entityType, int required, int actual,
+        IReadOnlyList<(string GameId, DateOnly Date)>? gapGames = null)
+    {
+        if (gapGames is { Count: > 0 })
+        {
+            Add(date, entityId, entityType, FailureCategory.InsufficientData,
+                $"{actual} games before {Iso(date)}, {required} required; {gapGames.Count} team game(s) have no raw rows",
+                canRetry: true, FailureType.DataGap, isCorrectable: true, expected: required, actual: actual,
+                missingIds: Json(gapGames.Select(g => g.GameId)), missingDates: Json(gapGames.Select(g => Iso(g.Date))), rawChecked: true);
+            return;
+        }
         Add(date, entityId, entityType, FailureCategory.InsufficientData,
             $"{actual} games before {Iso(date)}, {required} required", canRetry: false, FailureType.InsufficientHistory,
-            isCorrectable: false, expected: required, actual: actual);
+            isCorrectable: false, expected: required, actual: actual, rawChecked: gapGames is not null);
+    }
 
     public void NoShotZone(DateOnly date, string entityId, int gamesInWindow) =>
         Add(date, entityId, EntityType.Player, FailureCategory.NoShotZone,

@@ -32,7 +32,11 @@ public sealed record BackfillRequest(
     int MaxParallel = 4,
     int BatchSize = 31,
     PreflightMode Preflight = PreflightMode.Add,
-    IReadOnlyDictionary<ProcessorId, int>? ProcessorCaps = null);
+    IReadOnlyDictionary<ProcessorId, int>? ProcessorCaps = null,
+    IReadOnlyList<NodeKey>? Only = null);
+
+/// <summary>A (processor, date) pair, e.g. the subset of nodes a retry re-runs.</summary>
+public sealed record NodeKey(ProcessorId Processor, DateOnly Date);
 
 /// <summary>One (processor, date) node of the plan.</summary>
 public sealed record PlanNode(ProcessorId Processor, DateOnly Date, int DateIndex);

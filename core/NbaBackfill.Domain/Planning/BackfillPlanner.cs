@@ -22,12 +22,12 @@ public static class BackfillPlanner
 
         var planned = new HashSet<(ProcessorId, DateOnly)>();
         var queue = new Queue<(ProcessorId, DateOnly)>();
-        foreach (var p in request.Processors.Distinct().Order())
+        var requested = request.Only is { } only
+            ? only.Where(n => gameDateSet.Contains(n.Date)).Select(n => (n.Processor, n.Date))
+            : request.Processors.Distinct().Order().SelectMany(p => inRange.Select(d => (p, d)));
+        foreach (var node in requested)
         {
-            foreach (var d in inRange)
-            {
-                if (planned.Add((p, d))) queue.Enqueue((p, d));
-            }
+            if (planned.Add(node)) queue.Enqueue(node);
         }
 
         var added = new List<PlanNode>();
@@ -64,6 +64,22 @@ public static class BackfillPlanner
             added.OrderBy(n => n.Processor).ThenBy(n => n.Date).ToList(),
             missing.OrderBy(n => n.Item1).ThenBy(n => n.Item2).Select(n => new PlanNode(n.Item1, n.Item2, calendar.IndexOf[n.Item2])).ToList(),
             request.Preflight == PreflightMode.Skip);
+    }
+
+    /// <summary>
+    /// The seeds and every node of the plan that reads one of them, directly or transitively: what must run again
+    /// when the seeds' inputs changed (a retry after raw data was fixed).
+    /// </summary>
+    public static IReadOnlyList<NodeKey> Downstream(BackfillPlan plan, IEnumerable<NodeKey> seeds)
+    {
+        var marked = new bool[plan.Nodes.Count];
+        var seedSet = seeds.ToHashSet();
+        for (var i = 0; i < plan.Nodes.Count; i++)
+        {
+            var n = plan.Nodes[i];
+            marked[i] = seedSet.Contains(new NodeKey(n.Processor, n.Date)) || plan.Dependencies[i].Any(d => marked[d]);
+        }
+        return plan.Nodes.Where((_, i) => marked[i]).Select(n => new NodeKey(n.Processor, n.Date)).ToList();
     }
 
     /// <summary>The nodes whose output (processor, date) reads: its same-date upstream and its PGS lookback dates.</summary>

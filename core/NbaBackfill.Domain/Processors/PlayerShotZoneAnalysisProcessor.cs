@@ -1,6 +1,7 @@
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
+using NbaBackfill.Raw;
 using NbaBackfill.Tables;
 
 namespace NbaBackfill.Processors;
@@ -49,16 +50,23 @@ public static class PlayerShotZoneAnalysisProcessor
     public const int WindowGames = 10;
     public const int MinimumGames = 10;
 
-    public sealed record Inputs(IReadOnlyList<DateOnly> GameDates, IReadOnlyList<PgsRow> PlayerGames);
+    public sealed record Inputs(
+        IReadOnlyList<DateOnly> GameDates,
+        IReadOnlyList<PgsRow> PlayerGames,
+        IReadOnlyList<RawGame>? Schedule = null,
+        IReadOnlySet<(string GameId, string TeamAbbr)>? RawTeamGames = null);
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
-        await Schedule.GameDatesAsync(warehouse, range, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct));
+        await Processors.Schedule.GameDatesAsync(warehouse, range, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct),
+        await warehouse.ReadAsync(TableCatalog.RawGames, range.WithSeasonHistory(), RawGame.From, ct),
+        await Processors.Schedule.RawTeamGamesAsync(warehouse, range.WithSeasonHistory(), ct));
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {
         var failures = new FailureRecorder(ProcessorId.PSZA, stamp);
         var history = new PlayerHistory(inputs.PlayerGames);
+        var schedule = inputs.Schedule is null ? null : new Schedule(inputs.Schedule);
         var rows = new List<IOutputRow>();
         var population = inputs.PlayerGames.Where(g => range.Contains(g.GameDate))
             .OrderBy(g => g.GameDate).ThenBy(g => g.PlayerId).ToList();
@@ -67,7 +75,8 @@ public static class PlayerShotZoneAnalysisProcessor
             var window = history.LastBefore(game.Season, game.PlayerId, game.GameDate, WindowGames);
             if (window.Length < MinimumGames)
             {
-                failures.InsufficientData(game.GameDate, game.EntityId, EntityType.Player, MinimumGames, window.Length);
+                failures.InsufficientData(game.GameDate, game.EntityId, EntityType.Player, MinimumGames, window.Length,
+                    schedule?.GamesWithoutRawRows(game.Season, game.TeamAbbr, game.GameDate, inputs.RawTeamGames!));
                 continue;
             }
             int fga = 0, fgm = 0, fg3a = 0, fg3m = 0, fta = 0, twoPa = 0, twoPm = 0;

@@ -26,6 +26,16 @@ public sealed class Schedule
             ? games.Where(g => g.Date >= from && g.Date <= to).ToList()
             : [];
 
+    /// <summary>The team's scheduled games of the season before <paramref name="date"/> that have no raw rows for the team.</summary>
+    public IReadOnlyList<(string GameId, DateOnly Date)> GamesWithoutRawRows(
+        string season, string team, DateOnly date, IReadOnlySet<(string GameId, string TeamAbbr)> rawTeamGames) =>
+        TeamGames(season, team, DateOnly.MinValue, date.AddDays(-1)).Where(g => !rawTeamGames.Contains((g.GameId, team))).ToList();
+
+    /// <summary>(game, team) pairs that have raw box-score rows: how a missing row is told apart from a data gap.</summary>
+    public static async Task<IReadOnlySet<(string GameId, string TeamAbbr)>> RawTeamGamesAsync(
+        IWarehouseReader warehouse, DateRange range, CancellationToken ct) =>
+        (await warehouse.ReadAsync(TableCatalog.RawBoxScores, range, r => (GameId: r.Str(0), TeamAbbr: r.Str(4)), ct)).ToHashSet();
+
     public static async Task<IReadOnlyList<DateOnly>> GameDatesAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) =>
         (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
             .Select(g => g.GameDate).Distinct().Order().ToList();

@@ -48,11 +48,16 @@ public static class TeamDefenseZoneAnalysisProcessor
     public const int WindowGames = 15;
     public const int MinimumGames = 10;
 
-    public sealed record Inputs(IReadOnlyList<RawGame> Games, IReadOnlyList<PgsRow> PlayerGames);
+    /// <param name="Games">The schedule, with the season's history before the range.</param>
+    public sealed record Inputs(
+        IReadOnlyList<RawGame> Games,
+        IReadOnlyList<PgsRow> PlayerGames,
+        IReadOnlySet<(string GameId, string TeamAbbr)>? RawTeamGames = null);
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
-        await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct));
+        await warehouse.ReadAsync(TableCatalog.RawGames, range.WithSeasonHistory(), RawGame.From, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct),
+        await Schedule.RawTeamGamesAsync(warehouse, range.WithSeasonHistory(), ct));
 
     /// <summary>Summed shooting of a set of player rows.</summary>
     private readonly record struct Totals(long Fga, long Fg3a, long Fg3m, long TwoPa, long TwoPm, long Fta, long Pts, int Games)
@@ -89,6 +94,8 @@ public static class TeamDefenseZoneAnalysisProcessor
                 new Totals(0, 0, 0, 0, 0, 0, 0, g.Select(r => (r.GameId, r.TeamAbbr)).Distinct().Count()),
                 (acc, r) => acc + Totals.Of(r)));
 
+        var schedule = new Schedule(inputs.Games);
+        var opponentOf = inputs.Games.ToDictionary(g => g.GameId, g => (Func<string, string>)(t => t == g.HomeTeamAbbr ? g.AwayTeamAbbr : g.HomeTeamAbbr));
         var rows = new List<IOutputRow>();
         var gamesInRange = inputs.Games.Where(g => range.Contains(g.GameDate)).ToList();
         var teamsByDate = gamesInRange
@@ -100,7 +107,11 @@ public static class TeamDefenseZoneAnalysisProcessor
             var window = games.Length <= WindowGames ? games : games[^WindowGames..];
             if (window.Length < MinimumGames)
             {
-                failures.InsufficientData(date, team, EntityType.Team, MinimumGames, window.Length);
+                // The window is what opponents did: a game with no raw rows for the opponent is a gap.
+                var gaps = inputs.RawTeamGames is null ? null
+                    : schedule.TeamGames(season, team, DateOnly.MinValue, date.AddDays(-1))
+                        .Where(g => !inputs.RawTeamGames.Contains((g.GameId, opponentOf[g.GameId](team)))).ToList();
+                failures.InsufficientData(date, team, EntityType.Team, MinimumGames, window.Length, gaps);
                 continue;
             }
             var opp = window.Aggregate(new Totals(), (acc, x) => acc + x.Totals);

@@ -72,4 +72,20 @@ public class PlayerShotZoneAnalysisProcessorTests
         var failure = Assert.Single(result[ProcessorId.PSZA].Failures, f => f.FailureCategory == FailureCategory.NoShotZone);
         Assert.Equal(("12", FailureType.InsufficientHistory), (failure.EntityId, failure.FailureType));
     }
+
+    [Fact]
+    public async Task A_window_short_because_team_games_have_no_raw_rows_is_a_correctable_DATA_GAP()
+    {
+        // AAA has no raw rows on day 3: on day 10 its players have 9 games, not 10 — not a bootstrap, a gap.
+        var mini = MiniSeason.Daily(11, (day, player) => day == 3 && player is 11 or 12);
+        var w = InMemoryWarehouse.Of(mini.Parse());
+        var day10 = MiniSeason.Day1.AddDays(10);
+        var result = await w.RunAllAsync(new(MiniSeason.Day1, day10), Fixtures.Stamp, [ProcessorId.PGS, ProcessorId.PSZA]);
+        var gap = Assert.Single(result[ProcessorId.PSZA].Failures, f => f.EntityId == "11" && f.AnalysisDate == day10);
+        Assert.Equal((FailureCategory.InsufficientData, FailureType.DataGap, true, 9), (gap.FailureCategory, gap.FailureType, gap.IsCorrectable, gap.ActualGameCount!.Value));
+        Assert.Equal($"[\"{mini.GameIds[6]}\"]", gap.MissingGameIds);
+        // BBB's players have all 10 games: rows. Earlier dates stay plain bootstrap skips (no gap before day 3).
+        Assert.Contains(result[ProcessorId.PSZA].Rows.Cast<PszaRow>(), r => r.PlayerId == 21 && r.AnalysisDate == day10);
+        Assert.Equal(FailureType.InsufficientHistory, Assert.Single(result[ProcessorId.PSZA].Failures, f => f.EntityId == "11" && f.AnalysisDate == MiniSeason.Day1.AddDays(2)).FailureType);
+    }
 }
