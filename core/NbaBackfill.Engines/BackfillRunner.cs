@@ -12,9 +12,7 @@ namespace NbaBackfill.Engines;
 /// <summary>Starts (or resumes) a backfill on an engine and follows it to the end.</summary>
 public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse, TimeProvider time)
 {
-    /// <summary>Same range and processors give the same key: the basis of resume and of duplicate detection.</summary>
-    public static string RunKey(BackfillRequest r) =>
-        string.Create(CultureInfo.InvariantCulture, $"bf-{r.From:yyyyMMdd}-{r.To:yyyyMMdd}-{string.Join("", r.Processors.Order().Select(p => p.ToString().ToLowerInvariant()))}");
+    public static string RunKey(BackfillRequest r) => RunIds.Key(r);
 
     /// <summary>The run to resume (same key, never finished), or a new run id.</summary>
     public async Task<(string RunId, bool Resumed)> ChooseRunIdAsync(BackfillRequest request, CancellationToken ct)

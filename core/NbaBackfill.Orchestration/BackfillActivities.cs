@@ -21,8 +21,11 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time)
     public async Task<PlanOutput> PlanAsync(PlanInput input, CancellationToken ct = default)
     {
         var plan = await PlanOnlyAsync(warehouse, input.Request, ct);
-        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, ct))
-            .Select(r => StatusRow.From(new Row(r))).ToList();
+        // Resume only a run that never finished; a finished run started again (same id) is a fresh attempt.
+        var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", input.RunId, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
+        var previous = run is { Status: RunStatus.Running }
+            ? (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, ct)).Select(r => StatusRow.From(new Row(r))).ToList()
+            : [];
         var succeeded = previous.Where(s => s.Status == "succeeded")
             .Select(s => plan.IndexOf(ProcessorIds.Parse(s.Processor), s.TargetDate)).Where(i => i >= 0).ToHashSet();
         var started = new DateTimeOffset(input.StartedAt, TimeSpan.Zero);

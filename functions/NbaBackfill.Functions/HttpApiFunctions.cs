@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.DurableTask.Client;
+using NbaBackfill.Api;
+using NbaBackfill.Warehouse;
+
+namespace NbaBackfill.Functions;
+
+/// <summary>The HTTP API: each trigger reads the request, calls <see cref="BackfillApi"/>, writes its response.</summary>
+public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
+{
+    [Function("StartBackfill")]
+    public async Task<HttpResponseData> Start(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var body = await ReadBodyAsync(req, options.MaxBodyBytes + 1);
+        return await WriteAsync(req, await Api(client, req).StartAsync(body, req.FunctionContext.CancellationToken));
+    }
+
+    [Function("ListBackfills")]
+    public async Task<HttpResponseData> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).ListAsync(q["status"], q["from"], q["pageSize"], q["continuationToken"], req.FunctionContext.CancellationToken));
+    }
+
+    [Function("GetBackfill")]
+    public async Task<HttpResponseData> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "backfills/{id}")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(req, await Api(client, req).GetAsync(id, req.FunctionContext.CancellationToken));
+
+    [Function("TerminateBackfill")]
+    public async Task<HttpResponseData> Terminate(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills/{id}/terminate")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(req, await Api(client, req).TerminateAsync(id, req.FunctionContext.CancellationToken));
+
+    [Function("RetryBackfill")]
+    public async Task<HttpResponseData> Retry(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills/{id}/retry")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).RetryAsync(id, q["correctableOnly"], req.FunctionContext.CancellationToken));
+    }
+
+    [Function("Gaps")]
+    public async Task<HttpResponseData> Gaps(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "gaps")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).GapsAsync(q["from"], q["to"], req.FunctionContext.CancellationToken));
+    }
+
+    [Function("Reconciliation")]
+    public async Task<HttpResponseData> Reconciliation(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reconciliation")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).ReconciliationAsync(q["from"], q["to"], q["perDate"], req.FunctionContext.CancellationToken));
+    }
+
+    private BackfillApi Api(DurableTaskClient client, HttpRequestData req) =>
+        new(client, warehouse, options, id => ManagementPayloadOf(client, req, id), "functions");
+
+    /// <summary>Durable Functions' own management URIs when the client comes from the Functions host; route-based otherwise.</summary>
+    internal static ManagementPayload ManagementPayloadOf(DurableTaskClient client, HttpRequestData req, string id)
+    {
+        try
+        {
+            var p = client.CreateHttpManagementPayload(id, req);
+            return new ManagementPayload(p.Id ?? id, p.StatusQueryGetUri ?? "", p.SendEventPostUri ?? "", p.TerminatePostUri ?? "",
+                p.PurgeHistoryDeleteUri ?? "", p.RestartPostUri ?? "", p.SuspendPostUri ?? "", p.ResumePostUri ?? "");
+        }
+        catch (InvalidOperationException)
+        {
+            return ManagementPayloads.FromRoutes(req.Url.GetLeftPart(UriPartial.Authority), id);
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes: an oversized body is rejected without buffering it all.</summary>
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequestData req, int limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await req.Body.ReadAsync(chunk)) > 0 && buffer.Length <= limit)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    internal static async Task<HttpResponseData> WriteAsync(HttpRequestData req, ApiResponse api)
+    {
+        var response = req.CreateResponse((HttpStatusCode)api.Status);
+        response.Headers.Add("Content-Type", api.ContentType + "; charset=utf-8");
+        foreach (var (name, value) in api.Headers ?? new Dictionary<string, string>()) response.Headers.Add(name, value);
+        await response.WriteStringAsync(api.BodyText);
+        return response;
+    }
+}
