@@ -20,6 +20,7 @@ public static class CliApp
             RunCommand.Create(env, dryRunOnly: true),
             StatusCommand.Create(env),
             RetryCommand.Create(env),
+            ServeCommand.Create(env),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

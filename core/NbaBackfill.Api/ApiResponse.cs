@@ -26,7 +26,7 @@ public sealed record ApiResponse(int Status, object? Body, string ContentType = 
 }
 
 /// <summary>RFC 9457 problem details, with the field and rule of every error.</summary>
-public sealed record ProblemDetails(string Type, string Title, int Status, string Detail, IReadOnlyList<FieldError>? Errors);
+public sealed record ProblemDetails(string Type, string Title, int Status, string Detail, IReadOnlyList<FieldError>? Errors, string? Instance = null);
 
 public sealed record FieldError(string Field, string Rule);
 

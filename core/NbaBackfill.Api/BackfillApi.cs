@@ -50,7 +50,7 @@ public sealed class BackfillApi(
         if (existing is not null && Active.Contains(existing.RuntimeStatus))
         {
             return new ApiResponse(409, new ProblemDetails("https://httpstatuses.io/409", "Already running", 409,
-                $"backfill {id} is {existing.RuntimeStatus}", null) { }, "application/problem+json",
+                $"backfill {id} is {existing.RuntimeStatus}", null, id), "application/problem+json",
                 new Dictionary<string, string> { ["Location"] = managementPayload(id).StatusQueryGetUri });
         }
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine), new StartOrchestrationOptions(id), ct);
@@ -137,9 +137,14 @@ public sealed class BackfillApi(
     {
         if (correctableOnly is not (null or "" or "true" or "false")) return ApiResponse.BadRequest([new FieldError("correctableOnly", "must be true or false")]);
         var run = await RetryPlanning.FindRunAsync(warehouse, id, ct);
-        if (run is null) return ApiResponse.NotFound($"no backfill run with id {id}");
-        var meta = await client.GetInstanceAsync(id, ct);
+        var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
+        if (run is null && meta?.ReadInputAs<BackfillInput>() is null) return ApiResponse.NotFound($"no backfill run with id {id}");
         if (meta is not null && Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Still running", $"backfill {id} is {meta.RuntimeStatus}");
+        if (run is null)
+        {
+            // Stopped before it planned anything: a retry is the whole request again.
+            return await StartInstanceAsync(id + "-retry1", meta!.ReadInputAs<BackfillInput>()!.Request, ct);
+        }
         var retry = await RetryPlanning.PlanAsync(warehouse, run, correctableOnly == "true", ct);
         if (retry is null) return ApiResponse.Ok(new { id, retry = (string?)null, detail = "nothing to retry" });
         return await StartInstanceAsync(retry.RetryRunId, retry.Request, ct);

@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Time.Testing;
+using NbaBackfill.Engines;
+using NbaBackfill.Orchestration;
+using NbaBackfill.Warehouse.DuckDb;
+
+namespace NbaBackfill.Api.Tests;
+
+/// <summary>The API over a real in-process Durable Task client and a DuckDB warehouse holding the bundled season.</summary>
+[Collection("durable hosts")]
+public sealed class BackfillApiTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-api-" + Path.GetRandomFileName());
+    private DuckDbWarehouse _warehouse = null!;
+    private InProcessEngine _engine = null!;
+    private BackfillApi _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
+        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
+        _api = new BackfillApi(_engine.Client, _warehouse, new ApiOptions(), id => ManagementPayloads.FromRoutes("http://localhost:7071", id), "test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await _warehouse.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static byte[] Body(string json) => Encoding.UTF8.GetBytes(json);
+
+    private async Task<JsonElement> WaitAsync(string id)
+    {
+        await _engine.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        var get = await _api.GetAsync(id, CancellationToken.None);
+        Assert.Equal(200, get.Status);
+        return JsonDocument.Parse(get.BodyText).RootElement;
+    }
+
+    [Fact]
+    public async Task Start_returns_202_with_the_management_payload_and_a_duplicate_gets_409()
+    {
+        var start = await _api.StartAsync(Body("{\"from\":\"2021-11-01\",\"to\":\"2021-11-05\"}"), CancellationToken.None);
+        Assert.Equal(202, start.Status);
+        var payload = Assert.IsType<ManagementPayload>(start.Body);
+        Assert.Equal("bf-20211101-20211105-pgspszatdzapcfpdcmlfs", payload.Id);
+        Assert.Equal("http://localhost:7071/api/backfills/bf-20211101-20211105-pgspszatdzapcfpdcmlfs", payload.StatusQueryGetUri);
+        Assert.EndsWith("/terminate", payload.TerminatePostUri, StringComparison.Ordinal);
+        Assert.Equal(payload.StatusQueryGetUri, start.Headers!["Location"]);
+
+        var duplicate = await _api.StartAsync(Body("{\"from\":\"2021-11-01\",\"to\":\"2021-11-05\",\"processors\":[\"MLFS\",\"PDC\",\"PCF\",\"TDZA\",\"PSZA\",\"PGS\"]}"), CancellationToken.None);
+        Assert.Equal(409, duplicate.Status);
+        Assert.Equal(payload.Id, Assert.IsType<ProblemDetails>(duplicate.Body).Instance);
+
+        var done = await WaitAsync(payload.Id);
+        Assert.Equal("Completed", done.GetProperty("runtimeStatus").GetString());
+        Assert.Equal("Completed", done.GetProperty("status").GetString());
+        Assert.Equal(6, done.GetProperty("reconciliation").GetArrayLength());
+        Assert.True(done.GetProperty("failuresByCategory").GetProperty("INSUFFICIENT_DATA").GetInt32() > 0);
+
+        // Finished: the same request can start again (same id).
+        var again = await _api.StartAsync(Body("{\"from\":\"2021-11-01\",\"to\":\"2021-11-05\"}"), CancellationToken.None);
+        Assert.Equal(202, again.Status);
+        await WaitAsync(payload.Id);
+
+        var list = await _api.ListAsync("Completed", null, "10", null, CancellationToken.None);
+        Assert.Contains(payload.Id, list.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404_and_bad_bodies_are_400_problem_json_with_nothing_started()
+    {
+        Assert.Equal(404, (await _api.GetAsync("nope", CancellationToken.None)).Status);
+        Assert.Equal(404, (await _api.TerminateAsync("nope", CancellationToken.None)).Status);
+        Assert.Equal(404, (await _api.RetryAsync("nope", null, CancellationToken.None)).Status);
+        var bad = await _api.StartAsync(Body("{\"from\":\"2021-11-30\",\"to\":\"2021-11-01\"}"), CancellationToken.None);
+        Assert.Equal((400, "application/problem+json"), (bad.Status, bad.ContentType));
+        var none = new List<OrchestrationMetadata>();
+        await foreach (var m in _engine.Client.GetAllInstancesAsync()) none.Add(m);
+        Assert.Empty(none);
+        Assert.Equal(400, (await _api.ListAsync("Sleeping", null, null, null, CancellationToken.None)).Status);
+        Assert.Equal(400, (await _api.GapsAsync("2021-11-05", "2021-11-01", CancellationToken.None)).Status);
+        Assert.Equal(400, (await _api.ReconciliationAsync(null, "2021-11-01", null, CancellationToken.None)).Status);
+        Assert.Equal(400, (await _api.RetryAsync("x", "maybe", CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public async Task Terminate_stops_a_running_backfill_and_retry_reruns_what_it_left()
+    {
+        var start = await _api.StartAsync(Body("{\"from\":\"2021-11-01\",\"to\":\"2021-11-20\",\"batchSize\":1,\"maxParallel\":1}"), CancellationToken.None);
+        var id = ((ManagementPayload)start.Body!).Id;
+        // Let it plan and make some progress first.
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while ((await _engine.Client.GetInstanceAsync(id, getInputsAndOutputs: true, patience.Token))?.SerializedCustomStatus is null)
+            {
+                await Task.Delay(50, patience.Token);
+            }
+        }
+        var terminate = await _api.TerminateAsync(id, CancellationToken.None);
+        Assert.Equal(202, terminate.Status);
+        var meta = await _engine.Client.WaitForInstanceCompletionAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, meta.RuntimeStatus);
+        Assert.Equal(409, (await _api.TerminateAsync(id, CancellationToken.None)).Status);
+
+        var retry = await _api.RetryAsync(id, null, CancellationToken.None);
+        Assert.Equal(202, retry.Status);
+        var retryId = ((ManagementPayload)retry.Body!).Id;
+        Assert.Equal(id + "-retry1", retryId);
+        var done = await WaitAsync(retryId);
+        Assert.Equal("Completed", done.GetProperty("status").GetString());
+        var reconciliation = JsonDocument.Parse((await _api.ReconciliationAsync("2021-11-01", "2021-11-20", null, CancellationToken.None)).BodyText).RootElement;
+        Assert.All(reconciliation.EnumerateArray(), r => Assert.Equal(0, r.GetProperty("unaccounted").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Daily_runs_once_per_date_and_waits_for_a_backfill_covering_it()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2021, 11, 3, 11, 0, 0, TimeSpan.Zero));
+        var daily = new DailyRunner(_engine.Client, _warehouse, time, "test", catchUpDays: 2);
+
+        // A backfill over Nov 1-2 is running: the daily run of Nov 2 waits instead of writing the same partitions.
+        var backfill = await _api.StartAsync(Body("{\"from\":\"2021-10-19\",\"to\":\"2021-11-02\",\"batchSize\":1,\"maxParallel\":1}"), CancellationToken.None);
+        var backfillId = ((ManagementPayload)backfill.Body!).Id;
+        await _engine.Client.WaitForInstanceStartAsync(backfillId);
+        var waiting = await daily.TickAsync(CancellationToken.None);
+        Assert.Contains(waiting, d => d.Action == DailyAction.WaitingForBackfill && d.Reason.Contains(backfillId, StringComparison.Ordinal));
+        Assert.Null(await _engine.Client.GetInstanceAsync("daily-2021-11-02"));
+        await _engine.Client.WaitForInstanceCompletionAsync(backfillId);
+
+        // Nov 3 is "today": the backfill processed Nov 1-2 → done, nothing to start.
+        var after = await daily.TickAsync(CancellationToken.None);
+        Assert.All(after, d => Assert.Equal(DailyAction.Done, d.Action));
+
+        // A day later with nothing processed for Nov 3: daily-2021-11-03 starts once; a second tick finds it active or done.
+        time.Advance(TimeSpan.FromDays(1));
+        var next = await daily.TickAsync(CancellationToken.None);
+        Assert.Contains(next, d => d.Date == new DateOnly(2021, 11, 3) && d.Action == DailyAction.Started);
+        var again = await daily.TickAsync(CancellationToken.None);
+        Assert.Contains(again, d => d.Date == new DateOnly(2021, 11, 3) && d.Action is DailyAction.AlreadyActive or DailyAction.Done);
+        var meta = await _engine.Client.WaitForInstanceCompletionAsync(RunIds.Daily(new DateOnly(2021, 11, 3)), getInputsAndOutputs: true);
+        Assert.Equal(RunStatus.Completed, meta.ReadOutputAs<BackfillOutcome>()!.Status);
+    }
+}
