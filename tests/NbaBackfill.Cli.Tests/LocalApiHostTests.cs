@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NbaBackfill.Api;
+using NbaBackfill.Cli.Serve;
+using NbaBackfill.Engines;
+using NbaBackfill.Warehouse.DuckDb;
+
+namespace NbaBackfill.Cli.Tests;
+
+/// <summary>`serve`'s API on a real Kestrel on loopback: same routes and codes as the Functions app, plus the token.</summary>
+[Collection("durable hosts")]
+public sealed class LocalApiHostTests : IAsyncLifetime
+{
+    private const string Token = "test-token";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-serve-" + Path.GetRandomFileName());
+    private DuckDbWarehouse _warehouse = null!;
+    private InProcessEngine _engine = null!;
+    private LocalApiHost _host = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync()
+    {
+        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
+        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        _host = await LocalApiHost.StartAsync(_engine, _warehouse, TimeProvider.System, new ApiOptions(MaxBodyBytes: 1024), Token, port, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _host.DisposeAsync();
+        await _engine.DisposeAsync();
+        await _warehouse.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, string? body = null, string? token = Token)
+    {
+        var request = new HttpRequestMessage(method, _host.BaseUrl + path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    [Fact]
+    public async Task Without_the_token_every_api_call_is_401()
+    {
+        foreach (var token in new[] { null, "wrong" })
+        {
+            using var response = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-02\"}", token));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        }
+        Assert.Null(await _engine.Client.GetInstanceAsync("bf-20211101-20211102-pgspszatdzapcfpdcmlfs"));
+    }
+
+    [Fact]
+    public async Task Start_202_duplicate_409_get_200_unknown_404_bad_400()
+    {
+        using var start = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-02\",\"batchSize\":1,\"maxParallel\":1}"));
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        var id = JsonDocument.Parse(await start.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.Equal(new Uri($"{_host.BaseUrl}/api/backfills/{id}"), start.Headers.Location);
+
+        using var duplicate = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-02\"}"));
+        var duplicateStatus = duplicate.StatusCode;
+        await _engine.Client.WaitForInstanceCompletionAsync(id);
+        Assert.Equal(HttpStatusCode.Conflict, duplicateStatus);
+
+        using var get = await _http.SendAsync(Request(HttpMethod.Get, "/api/backfills/" + id));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("Completed", JsonDocument.Parse(await get.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+
+        using var missing = await _http.SendAsync(Request(HttpMethod.Get, "/api/backfills/nope"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var bad = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-02\",\"processors\":[\"NOPE\"]}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using var huge = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"pad\":\"" + new string('x', 3000) + "\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("larger than 1024 bytes", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var gaps = await _http.SendAsync(Request(HttpMethod.Get, "/api/gaps?from=2021-10-31&to=2021-11-02"));
+        var dates = JsonDocument.Parse(await gaps.Content.ReadAsStringAsync()).RootElement.GetProperty("dates").EnumerateArray().ToList();
+        Assert.Equal(3, dates.Count);
+        Assert.True(dates[1].GetProperty("counts").GetProperty("PGS").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void A_token_is_generated_once_and_reused_unless_the_environment_sets_one()
+    {
+        var file = Path.Combine(_dir, "api-token");
+        var first = LocalApiHost.LoadOrCreateToken(_ => null, file);
+        Assert.Equal(48, first.Length);
+        Assert.Equal(first, LocalApiHost.LoadOrCreateToken(_ => null, file));
+        Assert.Equal("from-env", LocalApiHost.LoadOrCreateToken(n => n == "NBA_API_TOKEN" ? "from-env" : null, file));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using NbaBackfill.Api;
+using NbaBackfill.Engines;
+using NbaBackfill.Warehouse.DuckDb;
+
+namespace NbaBackfill.Functions.Tests;
+
+/// <summary>The HTTP triggers called with fake requests and a real Durable Task client (in-process test host).</summary>
+[Collection("durable hosts")]
+public sealed class HttpApiFunctionsTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-fn-" + Path.GetRandomFileName());
+    private DuckDbWarehouse _warehouse = null!;
+    private InProcessEngine _engine = null!;
+    private HttpApiFunctions _functions = null!;
+
+    public async Task InitializeAsync()
+    {
+        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
+        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
+        _functions = new HttpApiFunctions(_warehouse, new ApiOptions(MaxBodyBytes: 512));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await _warehouse.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Post_starts_a_backfill_with_202_location_and_payload_then_get_reports_it()
+    {
+        var response = (FakeHttpResponse)await _functions.Start(
+            FakeHttpRequest.Create("POST", "https://nba.example.net/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\"}"), _engine.Client);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var body = JsonDocument.Parse(response.Text);
+        var id = body.RootElement.GetProperty("id").GetString()!;
+        // Durable Functions' own management payload (runtime webhooks), as the Functions host returns it.
+        Assert.StartsWith("https://nba.example.net/runtime/webhooks/durabletask/instances/" + id, body.RootElement.GetProperty("statusQueryGetUri").GetString(), StringComparison.Ordinal);
+        Assert.Contains("/terminate", body.RootElement.GetProperty("terminatePostUri").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("purgeHistoryDeleteUri").GetString()));
+        Assert.Equal(body.RootElement.GetProperty("statusQueryGetUri").GetString(), response.Headers.GetValues("Location").Single());
+
+        await _engine.Client.WaitForInstanceCompletionAsync(id);
+        var get = (FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://nba.example.net/api/backfills/" + id), id, _engine.Client);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("Completed", JsonDocument.Parse(get.Text).RootElement.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"from\":\"2021-11-05\",\"to\":\"2021-11-01\"}", "to")]
+    [InlineData("not json", "body")]
+    [InlineData("{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"processors\":[\"PGS\"],\"extra\":true}", "extra")]
+    public async Task Bad_input_is_400_problem_json_naming_the_field(string body, string field)
+    {
+        var response = (FakeHttpResponse)await _functions.Start(FakeHttpRequest.Create("POST", "https://x/api/backfills", body), _engine.Client);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("application/problem+json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
+        var errors = JsonDocument.Parse(response.Text).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
+        Assert.Contains(field, errors);
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_unknown_ids_and_bad_queries_are_refused()
+    {
+        var big = "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"pad\":\"" + new string('x', 4000) + "\"}";
+        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Start(FakeHttpRequest.Create("POST", "https://x/api/backfills", big), _engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://x/api/backfills/nope"), "nope", _engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Terminate(FakeHttpRequest.Create("POST", "https://x/api/backfills/nope/terminate"), "nope", _engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Gaps(FakeHttpRequest.Create("GET", "https://x/api/gaps?from=2021-11-01"), _engine.Client)).StatusCode);
+        var reconciliation = (FakeHttpResponse)await _functions.Reconciliation(FakeHttpRequest.Create("GET", "https://x/api/reconciliation?from=2021-11-01&to=2021-11-02"), _engine.Client);
+        Assert.Equal(HttpStatusCode.OK, reconciliation.StatusCode);
+        Assert.Equal(6, JsonDocument.Parse(reconciliation.Text).RootElement.GetArrayLength());
+    }
+}
