@@ -21,6 +21,8 @@ public static class CliApp
             StatusCommand.Create(env),
             RetryCommand.Create(env),
             ServeCommand.Create(env),
+            BenchCommand.Create(env),
+            BenchCommand.CreatePhase(env),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -26,7 +26,8 @@ internal static class CommonOptions
     {
         try
         {
-            return await DuckDbWarehouse.OpenAsync(path, ct);
+            // This process owns the DuckDB file (one process per file), so caching history reads is safe.
+            return new CachingWarehouse(await DuckDbWarehouse.OpenAsync(path, ct));
         }
         catch (WarehouseException e)
         {

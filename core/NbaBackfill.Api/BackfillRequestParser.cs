@@ -75,7 +75,7 @@ public static class BackfillRequestParser
                 }
             }
             var maxParallel = Int(root, "maxParallel", 4, 1, options.MaxParallelLimit, errors);
-            var batchSize = Int(root, "batchSize", 31, 1, 400, errors);
+            var batchSize = Int(root, "batchSize", 200, 1, 400, errors);
             var dryRun = Bool(root, "dryRun", errors);
             var skipPreflight = Bool(root, "skipPreflight", errors);
             if (errors.Count > 0) return (null, errors);

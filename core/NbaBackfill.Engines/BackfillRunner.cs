@@ -36,26 +36,26 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
             await engine.Client.ScheduleNewOrchestrationInstanceAsync(
                 TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
         }
+        // Completion is awaited directly (no polling delay at the end); progress is sampled meanwhile.
+        var completion = engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, ct);
         string? last = null;
         while (true)
         {
-            var meta = await engine.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
-            if (meta is null) throw new InvalidOperationException($"orchestration {runId} vanished");
-            if (meta.SerializedCustomStatus is { } s && s != last && progress is not null)
+            var finished = await Task.WhenAny(completion, Task.Delay(TimeSpan.FromMilliseconds(250), time, ct)) == completion;
+            if (progress is not null)
             {
-                last = s;
-                var summary = JsonSerializer.Deserialize<ProgressSummary>(s);
-                if (summary is not null) progress(summary);
+                var meta = finished ? await completion : await engine.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
+                if (meta?.SerializedCustomStatus is { } s && s != last)
+                {
+                    last = s;
+                    if (JsonSerializer.Deserialize<ProgressSummary>(s) is { } summary) progress(summary);
+                }
             }
-            if (meta.RuntimeStatus is OrchestrationRuntimeStatus.Completed)
-            {
-                return meta.ReadOutputAs<BackfillOutcome>() ?? throw new InvalidOperationException("no outcome");
-            }
-            if (meta.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
-            {
-                throw new InvalidOperationException($"orchestration {runId} {meta.RuntimeStatus}: {meta.FailureDetails?.ErrorMessage}");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
+            if (!finished) continue;
+            var done = await completion;
+            return done.RuntimeStatus == OrchestrationRuntimeStatus.Completed
+                ? done.ReadOutputAs<BackfillOutcome>() ?? throw new InvalidOperationException("no outcome")
+                : throw new InvalidOperationException($"orchestration {runId} {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time)
     {
         var history = new DateRange(request.From, request.To).WithSeasonHistory();
         var games = await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct);
-        var players = await warehouse.ReadAsync(TableCatalog.RawBoxScores, history,
+        var players = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"], false,
             r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
         var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
         return BackfillPlanner.Plan(request, new PlanningCalendar(games, players), (p, d) => processed.Contains((p, d)));

@@ -73,6 +73,7 @@ public sealed record ProgressSummary(
     IReadOnlyDictionary<string, ProcessorProgress> Processors,
     int RowsWritten,
     int FailuresWritten,
+    int Activities,
     IReadOnlyDictionary<string, int> FailedNodesByError,
     DateTime StartedAt,
     DateTime UpdatedAt)
@@ -90,7 +91,7 @@ public sealed record ProgressSummary(
         return new ProgressSummary(
             runId, plan.Request.From, plan.Request.To, state.Wave, plan.Nodes.Count, state.Count(NodeStatus.Succeeded),
             state.Count(NodeStatus.Failed), state.Count(NodeStatus.Blocked), state.Count(NodeStatus.Pending), processors,
-            state.Rows.Sum(), state.FailureCounts.Sum(), errors, startedAt, now);
+            state.Rows.Sum(), state.FailureCounts.Sum(), state.Activities, errors, startedAt, now);
     }
 }
 

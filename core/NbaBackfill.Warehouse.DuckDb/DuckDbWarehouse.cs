@@ -63,7 +63,7 @@ public sealed class DuckDbWarehouse : IWarehouse
                 cmd.CommandText = "SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position";
                 cmd.Parameters.Add(new DuckDBParameter(table.Name));
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+                while (reader.Read()) existing.Add(reader.GetString(0));
             }
             if (existing.Count == 0)
             {
@@ -82,6 +82,29 @@ public sealed class DuckDbWarehouse : IWarehouse
     {
         var sql = $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";
         return await QueryAsync(table, sql, [range.From, range.To], map, ct);
+    }
+
+    public async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
+        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct)
+    {
+        var indexes = columns.Select(table.IndexOf).ToArray();
+        await using var conn = await ConnectAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {(distinct ? "DISTINCT " : "")}{string.Join(", ", columns)} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";
+        cmd.Parameters.Add(new DuckDBParameter(range.From));
+        cmd.Parameters.Add(new DuckDBParameter(range.To));
+        var result = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (reader.Read())
+        {
+            var values = new object?[table.Columns.Count];
+            for (var i = 0; i < indexes.Length; i++)
+            {
+                values[indexes[i]] = DuckDbSql.ReadValue(reader, i, table.Columns[indexes[i]].Type);
+            }
+            result.Add(map(new Row(values)));
+        }
+        return result;
     }
 
     public async Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct)
@@ -128,7 +151,7 @@ public sealed class DuckDbWarehouse : IWarehouse
         cmd.Parameters.Add(new DuckDBParameter(range.To));
         var result = new Dictionary<DateOnly, int>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        while (reader.Read())
         {
             result[reader.GetFieldValue<DateOnly>(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
         }
@@ -200,7 +223,7 @@ public sealed class DuckDbWarehouse : IWarehouse
         cmd.Parameters.Add(new DuckDBParameter(range.To));
         var result = new HashSet<(ProcessorId, DateOnly)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        while (reader.Read())
         {
             result.Add((ProcessorIds.Parse(reader.GetString(0)), reader.GetFieldValue<DateOnly>(1)));
         }
@@ -265,6 +288,7 @@ public sealed class DuckDbWarehouse : IWarehouse
         return await QueryOnAsync(conn, table, sql, parameters, map, ct);
     }
 
+    // Rows are read synchronously: DuckDB serves them from memory, and a Task per row costs more than the row.
     private static async Task<IReadOnlyList<T>> QueryOnAsync<T>(
         DuckDBConnection conn, TableSchema table, string sql, object[] parameters, Func<Row, T> map, CancellationToken ct)
     {
@@ -273,7 +297,7 @@ public sealed class DuckDbWarehouse : IWarehouse
         foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p));
         var result = new List<T>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        while (reader.Read())
         {
             var values = new object?[table.Columns.Count];
             for (var i = 0; i < values.Length; i++)

@@ -57,6 +57,6 @@ public class BackfillRequestParserTests
         Assert.Empty(errors);
         Assert.True(parsed!.DryRun);
         Assert.Equal([Processors.ProcessorId.PGS, Processors.ProcessorId.PSZA], parsed.Request.Processors);
-        Assert.Equal((Planning.OnFailure.Continue, 8, 31), (parsed.Request.OnFailure, parsed.Request.MaxParallel, parsed.Request.BatchSize));
+        Assert.Equal((Planning.OnFailure.Continue, 8, 200), (parsed.Request.OnFailure, parsed.Request.MaxParallel, parsed.Request.BatchSize));
     }
 }

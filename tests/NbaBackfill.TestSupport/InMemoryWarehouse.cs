@@ -66,6 +66,13 @@ public sealed class InMemoryWarehouse : IWarehouseReader
         return Task.FromResult(result);
     }
 
+    public async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
+        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct)
+    {
+        var rows = await ReadAsync(table, range, map, ct);
+        return distinct ? rows.Distinct().ToList() : rows;
+    }
+
     public Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlySet<string>>(_seasonsWithZones);
 

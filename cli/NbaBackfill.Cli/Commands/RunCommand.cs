@@ -24,7 +24,7 @@ internal static class RunCommand
         var processors = new Option<string?>("--processors") { Description = "comma-separated subset (default: all six)" };
         var onFailure = new Option<string>("--on-failure") { Description = "stop (default) or continue", DefaultValueFactory = _ => "stop" };
         var maxParallel = new Option<int>("--max-parallel") { Description = "activities at once (default 4)", DefaultValueFactory = _ => 4 };
-        var batchSize = new Option<int>("--batch-size") { Description = "contiguous dates per activity (default 31)", DefaultValueFactory = _ => 31 };
+        var batchSize = new Option<int>("--batch-size") { Description = "contiguous dates per activity (default 200: per-activity overhead dominates)", DefaultValueFactory = _ => 200 };
         var engineOption = new Option<string>("--engine") { Description = "inprocess (default) or azurestorage", DefaultValueFactory = _ => "inprocess" };
         var storage = new Option<string?>("--storage") { Description = "azurestorage: connection string (default: $NBA_DURABLE_STORAGE or UseDevelopmentStorage=true)" };
         var taskHub = new Option<string>("--task-hub") { Description = "azurestorage: task hub name", DefaultValueFactory = _ => "nbabackfill" };

@@ -30,7 +30,7 @@ public sealed record BackfillRequest(
     IReadOnlyList<ProcessorId> Processors,
     OnFailure OnFailure = OnFailure.Stop,
     int MaxParallel = 4,
-    int BatchSize = 31,
+    int BatchSize = 200,
     PreflightMode Preflight = PreflightMode.Add,
     IReadOnlyDictionary<ProcessorId, int>? ProcessorCaps = null,
     IReadOnlyList<NodeKey>? Only = null);

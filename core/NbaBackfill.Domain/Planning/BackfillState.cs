@@ -29,7 +29,8 @@ public sealed record BackfillState(
     int[] Rows,
     int[] FailureCounts,
     string?[] Errors,
-    int Wave)
+    int Wave,
+    int Activities = 0)
 {
     public static BackfillState Start(BackfillPlan plan, IReadOnlySet<int>? alreadySucceeded = null)
     {
@@ -102,7 +103,7 @@ public static class BackfillScheduler
             status[i] = NodeStatus.Running;
             attempts[i]++;
         }
-        return state with { Status = status, Attempts = attempts };
+        return state with { Status = status, Attempts = attempts, Activities = state.Activities + batches.Count() };
     }
 
     /// <summary>

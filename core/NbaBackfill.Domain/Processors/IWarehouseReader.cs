@@ -10,6 +10,13 @@ public interface IWarehouseReader
     /// <summary>Rows of a table whose partition date lies in the range.</summary>
     Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct);
 
+    /// <summary>
+    /// Only some columns (optionally distinct rows), each placed at its schema index in the row so the usual
+    /// mappers work: key-only reads (reconciliation, planning) skip the wide rows.
+    /// </summary>
+    Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
+        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct);
+
     /// <summary>Seasons whose raw load included player_shot_zones.csv.</summary>
     Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct);
 

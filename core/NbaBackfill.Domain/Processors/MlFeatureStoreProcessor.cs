@@ -47,9 +47,15 @@ public static class MlFeatureStoreProcessor
         "days_rest", "is_back_to_back", "is_home", "games_last_7_days", "games_last_14_days", "completeness",
     ];
 
+    /// <summary>What MLFS needs of a player's game: its population and is_home.</summary>
+    public sealed record PlayerGame(DateOnly GameDate, string Season, long PlayerId, string OpponentAbbr, bool IsHome)
+    {
+        public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
+    }
+
     public sealed record Inputs(
         IReadOnlyList<DateOnly> GameDates,
-        IReadOnlyList<PgsRow> PlayerGames,
+        IReadOnlyList<PlayerGame> PlayerGames,
         IReadOnlyList<PszaRow> ShotZones,
         IReadOnlyList<TdzaRow> TeamDefense,
         IReadOnlyList<PcfRow> CompositeFactors,
@@ -58,7 +64,8 @@ public static class MlFeatureStoreProcessor
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
         await Schedule.GameDatesAsync(warehouse, range, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, range, PgsRow.From, ct),
+        await warehouse.ReadProjectedAsync(PgsRow.Schema, range, ["game_date", "season", "player_id", "opponent_abbr", "is_home"], false,
+            r => new PlayerGame(r.Date(0), r.Str(2), Convert.ToInt64(r.Values[3], CultureInfo.InvariantCulture), r.Str(7), r.Bool(8)), ct),
         await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
         await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
         await warehouse.ReadAsync(PcfRow.Schema, range, PcfRow.From, ct),

@@ -59,21 +59,21 @@ public static class PlayerDailyCacheProcessor
     public sealed record Inputs(
         IReadOnlyList<RawGame> Schedule,
         IReadOnlyList<PgsRow> PlayerGames,
-        IReadOnlyList<PcfRow> CompositeFactors,
+        IReadOnlySet<(DateOnly Date, long PlayerId)> CompositeFactorKeys,
         IReadOnlyList<FailureRecord> UpstreamFailures,
         IReadOnlySet<(string GameId, string TeamAbbr)> RawTeamGames);
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
     {
         var history = range.WithSeasonHistory();
-        var raw = await warehouse.ReadAsync(TableCatalog.RawBoxScores, new DateRange(range.From.AddDays(-CompletenessWindowDays), range.To),
-            r => (GameId: r.Str(0), TeamAbbr: r.Str(4)), ct);
+        var raw = await Schedule.RawTeamGamesAsync(warehouse, new DateRange(range.From.AddDays(-CompletenessWindowDays), range.To), ct);
         return new Inputs(
             await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct),
             await warehouse.ReadAsync(PgsRow.Schema, history, PgsRow.From, ct),
-            await warehouse.ReadAsync(PcfRow.Schema, range, PcfRow.From, ct),
+            (await warehouse.ReadProjectedAsync(PcfRow.Schema, range, ["game_date", "player_id"], false,
+                r => (r.Date(0), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture)), ct)).ToHashSet(),
             await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, range, ct),
-            raw.ToHashSet());
+            raw);
     }
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
@@ -81,7 +81,7 @@ public static class PlayerDailyCacheProcessor
         var failures = new FailureRecorder(ProcessorId.PDC, stamp);
         var history = new PlayerHistory(inputs.PlayerGames);
         var schedule = new Schedule(inputs.Schedule);
-        var pcf = inputs.CompositeFactors.Select(r => (r.GameDate, r.PlayerId)).ToHashSet();
+        var pcf = inputs.CompositeFactorKeys;
         var upstream = UpstreamFailureIndex.Of(inputs.UpstreamFailures);
         var rows = new List<IOutputRow>();
         foreach (var game in inputs.PlayerGames.Where(g => range.Contains(g.GameDate)).OrderBy(g => g.GameDate).ThenBy(g => g.PlayerId))

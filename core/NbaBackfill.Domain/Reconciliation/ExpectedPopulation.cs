@@ -16,7 +16,7 @@ public static class ExpectedPopulation
         switch (processor)
         {
             case ProcessorId.PGS:
-                var raw = await warehouse.ReadAsync(TableCatalog.RawBoxScores, range, r => (r.Date(1), Id(r.Values[7]), EntityType.Player), ct);
+                var raw = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, range, ["game_date", "player_id"], true, r => (r.Date(1), Id(r.Values[7]), EntityType.Player), ct);
                 var rejected = await warehouse.ReadAsync(TableCatalog.RawRejects, range,
                     r => (Date: r.DateOrNull(3), Entity: r.Str(4), Type: r.Str(5)), ct);
                 return raw.Concat(rejected.Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)))
@@ -25,7 +25,7 @@ public static class ExpectedPopulation
                 return (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
                     .SelectMany(g => g.Teams.Select(t => (g.GameDate, t, EntityType.Team))).Distinct().ToList();
             default:
-                return (await warehouse.ReadAsync(PgsRow.Schema, range, r => (r.Date(0), Id(r.Values[3]), EntityType.Player), ct)).ToList();
+                return (await warehouse.ReadProjectedAsync(PgsRow.Schema, range, ["game_date", "player_id"], false, r => (r.Date(0), Id(r.Values[3]), EntityType.Player), ct)).ToList();
         }
     }
 

@@ -52,6 +52,8 @@ public sealed class FaultInjectingWarehouse(IWarehouse inner, double transientRa
     public Task EnsureSchemaAsync(CancellationToken ct) => inner.EnsureSchemaAsync(ct);
     public Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) => inner.ReadAsync(table, range, map, ct);
     public Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct) => inner.ReadSeasonsWithShotZonesAsync(ct);
+    public Task<IReadOnlyList<T>> ReadProjectedAsync<T>(TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
+        inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
     public Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct) => inner.ReadUnresolvedFailuresAsync(processor, range, ct);
     public Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct) => inner.ReadAllAsync(table, range, ct);
     public Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct) => inner.CountByDateAsync(table, range, ct);

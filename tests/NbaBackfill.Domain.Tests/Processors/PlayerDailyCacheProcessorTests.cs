@@ -71,7 +71,7 @@ public class PlayerDailyCacheProcessorTests
         var day = MiniSeason.Day1.AddDays(3);
         var pcf = new PcfRow(day, MiniSeason.Season, 11, "AAA", "BBB", true, 0, true, 3, 90, 85, null);
         var result = PlayerDailyCacheProcessor.Compute(
-            new(season.Games, games, [pcf], [], new HashSet<(string, string)>()), DateRange.Single(day), Fixtures.Stamp);
+            new(season.Games, games, new HashSet<(DateOnly, long)> { (pcf.GameDate, pcf.PlayerId) }, [], new HashSet<(string, string)>()), DateRange.Single(day), Fixtures.Stamp);
         var own = Assert.Single(result.Failures, f => f.EntityId == "11");
         Assert.Equal((FailureCategory.InsufficientData, 5, 3), (own.FailureCategory, own.ExpectedGameCount!.Value, own.ActualGameCount!.Value));
         // Every other player has no PCF row and no PCF failure: unexplained upstream, never silent.
