@@ -167,6 +167,38 @@ public sealed class BackfillApi(
         return ApiResponse.Ok(new { from = r.From, to = r.To, dates });
     }
 
+    /// <summary>GET /api/coverage?from&amp;to: the heatmap, one cell per (processor, date) with its state and counts.</summary>
+    public async Task<ApiResponse> CoverageAsync(string? from, string? to, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
+        var cells = await Coverage.ReadAsync(warehouse, new DateRange(r.From, r.To), ct);
+        return ApiResponse.Ok(new
+        {
+            from = r.From, to = r.To, processors = ProcessorIds.All.Select(p => p.ToString()),
+            cells = cells.Select(c => new
+            {
+                processor = c.Processor.ToString(), date = c.Date, state = c.State.ToString(), c.Counts.Expected, c.Counts.HasRecord,
+                c.Counts.HasFailure, c.Counts.Unaccounted, c.Counts.Orphans, c.Counts.Both, failures = c.FailuresByCategory,
+            }),
+        });
+    }
+
+    /// <summary>GET /api/failures?processor&amp;date: the unresolved failures of one cell (dashboard drill-down).</summary>
+    public async Task<ApiResponse> FailuresAsync(string? processor, string? date, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var p = ProcessorId.PGS;
+        if (processor is null || !ProcessorIds.TryParse(processor, out p)) errors.Add(new FieldError("processor", $"unknown processor (known: {string.Join(", ", ProcessorIds.All)})"));
+        if (BackfillRequestParser.QueryRange(date, date, options, errors) is not { } r || errors.Count > 0) return ApiResponse.BadRequest(errors);
+        var failures = await warehouse.ReadUnresolvedFailuresAsync(p, DateRange.Single(r.From), ct);
+        return ApiResponse.Ok(failures.OrderBy(f => f.FailureCategory, StringComparer.Ordinal).ThenBy(f => f.EntityId, StringComparer.Ordinal).Select(f => new
+        {
+            entityId = f.EntityId, entityType = f.EntityType, category = f.FailureCategory, failureType = f.FailureType,
+            isCorrectable = f.IsCorrectable, reason = f.FailureReason, missingGameDates = f.MissingGameDates, runId = f.RunId,
+        }));
+    }
+
     /// <summary>GET /api/reconciliation?from&amp;to[&amp;perDate=true].</summary>
     public async Task<ApiResponse> ReconciliationAsync(string? from, string? to, string? perDate, CancellationToken ct)
     {

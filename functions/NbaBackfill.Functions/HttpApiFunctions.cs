@@ -60,6 +60,22 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
         return await WriteAsync(req, await Api(client, req).ReconciliationAsync(q["from"], q["to"], q["perDate"], req.FunctionContext.CancellationToken));
     }
 
+    [Function("Coverage")]
+    public async Task<HttpResponseData> Coverage(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "coverage")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).CoverageAsync(q["from"], q["to"], req.FunctionContext.CancellationToken));
+    }
+
+    [Function("Failures")]
+    public async Task<HttpResponseData> Failures(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "failures")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).FailuresAsync(q["processor"], q["date"], req.FunctionContext.CancellationToken));
+    }
+
     private BackfillApi Api(DurableTaskClient client, HttpRequestData req) =>
         new(client, warehouse, options, id => ManagementPayloadOf(client, req, id), "functions");
 

@@ -37,6 +37,8 @@ public class FunctionsMetadataTests
     [InlineData("RetryBackfill", "backfills/{id}/retry", "post")]
     [InlineData("Gaps", "gaps", "get")]
     [InlineData("Reconciliation", "reconciliation", "get")]
+    [InlineData("Coverage", "coverage", "get")]
+    [InlineData("Failures", "failures", "get")]
     public void Http_routes_methods_auth_and_durable_client(string name, string route, string method)
     {
         var bindings = Functions()[name];
@@ -54,7 +56,7 @@ public class FunctionsMetadataTests
         var bindings = Functions()["DailyBackfill"];
         Assert.Equal("%NBA_DAILY_SCHEDULE%", Assert.Single(bindings, b => b.GetProperty("type").GetString() == "timerTrigger").GetProperty("schedule").GetString());
         Assert.Single(bindings, b => b.GetProperty("type").GetString() == "durableClient");
-        Assert.Equal(13, Functions().Count);
+        Assert.Equal(15, Functions().Count);
     }
 
     [Fact]

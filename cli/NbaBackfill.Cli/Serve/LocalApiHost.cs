@@ -71,7 +71,11 @@ public sealed class LocalApiHost : IAsyncDisposable
             await WriteAsync(http, await api(http).GapsAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
         app.MapGet("/api/reconciliation", async (HttpContext http) =>
             await WriteAsync(http, await api(http).ReconciliationAsync(http.Request.Query["from"], http.Request.Query["to"], http.Request.Query["perDate"], http.RequestAborted)));
-        DashboardEndpoints.Map(app, warehouse);
+        app.MapGet("/api/coverage", async (HttpContext http) =>
+            await WriteAsync(http, await api(http).CoverageAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
+        app.MapGet("/api/failures", async (HttpContext http) =>
+            await WriteAsync(http, await api(http).FailuresAsync(http.Request.Query["processor"], http.Request.Query["date"], http.RequestAborted)));
+        DashboardEndpoints.Map(app);
 
         await app.StartAsync(ct);
         return new LocalApiHost(app, $"http://127.0.0.1:{port}");
