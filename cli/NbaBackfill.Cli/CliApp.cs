@@ -12,6 +12,7 @@ public static class CliApp
         var root = new RootCommand("NbaBackfill: durable, observable, self-checking backfills of the NBA prediction pipeline")
         {
             LoadCommand.Create(env),
+            LandCommand.Create(env),
             ProcessCommand.Create(env),
             ReconcileCommand.Create(env),
             ExportCommand.Create(env),

@@ -42,7 +42,7 @@ public sealed class AzureStorageEngine : IBackfillEngine
     public DurableTaskClient Client { get; }
 
     public static async Task<AzureStorageEngine> StartAsync(
-        string connectionString, string taskHub, IWarehouse warehouse, TimeProvider time, CancellationToken ct = default)
+        string connectionString, string taskHub, IWarehouse warehouse, TimeProvider time, CancellationToken ct = default, IRunReportSink? reports = null)
     {
         var settings = new AzureStorageOrchestrationServiceSettings
         {
@@ -77,7 +77,7 @@ public sealed class AzureStorageEngine : IBackfillEngine
         workerBuilder.Services.AddDurableTaskWorker(b =>
         {
             b.UseGrpc(channel);
-            b.AddTasks(registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time)));
+            b.AddTasks(registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time, reports)));
         });
         workerBuilder.Services.AddDurableTaskClient(b =>
         {

@@ -22,12 +22,12 @@ public sealed class InProcessEngine : IBackfillEngine
 
     public DurableTaskClient Client => _host.Client;
 
-    public static async Task<InProcessEngine> StartAsync(IWarehouse warehouse, TimeProvider time, CancellationToken ct = default)
+    public static async Task<InProcessEngine> StartAsync(IWarehouse warehouse, TimeProvider time, CancellationToken ct = default, IRunReportSink? reports = null)
     {
         // The sidecar is an ASP.NET Core host: keep its Information logs off the user's terminal.
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         var host = await DurableTaskTestHost.StartAsync(
-            registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time)),
+            registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time, reports)),
             new DurableTaskTestHostOptions { Port = FreePort() },
             ct);
         return new InProcessEngine(host);

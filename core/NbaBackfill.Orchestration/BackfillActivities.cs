@@ -15,7 +15,7 @@ namespace NbaBackfill.Orchestration;
 /// The activities: thin, idempotent calls into the core. Each may run more than once (at-least-once delivery), so
 /// each write is a partition replace or an upsert by key.
 /// </summary>
-public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time)
+public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, IRunReportSink? reports = null)
 {
     /// <summary>Reads the calendar and what already exists, plans, and records the run and its pending nodes.</summary>
     public async Task<PlanOutput> PlanAsync(PlanInput input, CancellationToken ct = default)
@@ -108,6 +108,12 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time)
         var started = existing?.StartedAt ?? new DateTimeOffset(input.Progress.StartedAt, TimeSpan.Zero);
         await warehouse.UpsertAsync(TableCatalog.BackfillRuns,
             [RunRowOf(input.RunId, input.Request, existing?.Engine ?? "unknown", status, started, new DateTimeOffset(input.CompletedAt, TimeSpan.Zero), JsonSerializer.Serialize(outcome))], ct);
+        if (reports is not null)
+        {
+            var failures = new List<FailureRecord>();
+            foreach (var p in input.Request.Processors) failures.AddRange(await warehouse.ReadUnresolvedFailuresAsync(p, range, ct));
+            await reports.WriteAsync(input.RunId, RunReports.Render(outcome, failures), ct);
+        }
         return outcome;
     }
 

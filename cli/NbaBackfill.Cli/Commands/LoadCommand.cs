@@ -9,22 +9,37 @@ internal static class LoadCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var seasonDir = new Option<string>("--season-dir") { Description = "folder with teams.csv, games.csv, player_box_scores.csv [, player_shot_zones.csv]", Required = true };
+        var seasonDir = new Option<string?>("--season-dir") { Description = "folder with teams.csv, games.csv, player_box_scores.csv [, player_shot_zones.csv]" };
+        var fromLanding = new Option<string?>("--from-landing") { Description = "instead of --season-dir: load a landed season from 'blob' (Azure Blob) or 'local' (.nba/landing); needs --season" };
+        var container = new Option<string>("--container") { Description = "blob landing container (default raw)", DefaultValueFactory = _ => "raw" };
+        var storage = LandCommand.Storage();
         var season = new Option<string?>("--season") { Description = "season id to load under (default: the box scores' season column)" };
         var db = CommonOptions.Db();
-        var command = new Command("load", "Load a season's raw files (Phase 2)") { seasonDir, season, db };
+        var command = new Command("load", "Load a season's raw files (Phase 2)") { seasonDir, season, db, fromLanding, container, storage };
         command.SetAction(async (result, ct) =>
         {
-            var dir = result.GetValue(seasonDir)!;
-            if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            var dir = result.GetValue(seasonDir);
+            var landed = result.GetValue(fromLanding);
+            if ((dir is null) == (landed is null)) throw new UsageException("give exactly one of --season-dir or --from-landing");
+            if (dir is not null && !Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            if (landed is not null && landed is not ("blob" or "local")) throw new UsageException($"--from-landing: '{landed}' is not blob or local");
+            if (landed is not null && result.GetValue(season) is null) throw new UsageException("--from-landing needs --season");
             var dbPath = CommonOptions.DbPath(result, db, env);
+            IRawLanding? source = landed switch
+            {
+                "blob" => new BlobRawLanding(LandCommand.Container(result.GetValue(storage), result.GetValue(container)!, env)),
+                "local" => new LocalFolderLanding(CommonOptions.LandingRoot(dbPath)),
+                _ => null,
+            };
             await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
             var landing = new LocalFolderLanding(CommonOptions.LandingRoot(dbPath));
-            var summary = await SeasonLoader.LoadAsync(new FolderRawSource(dir), Path.GetFullPath(dir), warehouse, landing, env.Time, result.GetValue(season), ct);
+            var summary = source is null
+                ? await SeasonLoader.LoadAsync(new FolderRawSource(dir!), Path.GetFullPath(dir!), warehouse, landing, env.Time, result.GetValue(season), ct)
+                : await SeasonLoader.LoadAsync(source.OpenSeason(result.GetValue(season)!), source.Describe, warehouse, null, env.Time, result.GetValue(season), ct);
             await env.Out.WriteLineAsync(
                 $"loaded season {summary.Season}: {summary.Teams} teams, {summary.Games} games ({summary.FirstDate:yyyy-MM-dd}..{summary.LastDate:yyyy-MM-dd}), " +
                 $"{summary.BoxScores} box-score rows, {(summary.HasShotZones ? $"{summary.ShotZones} shot-zone rows" : "no shot zones")}, " +
-                $"{summary.Rejects} rejected row(s) into {warehouse.Describe}; landed under {landing.Describe}");
+                $"{summary.Rejects} rejected row(s) into {warehouse.Describe}" + (source is null ? $"; landed under {landing.Describe}" : $" from {source.Describe}"));
             foreach (var reject in summary.RejectDetails.Take(20))
             {
                 await env.Out.WriteLineAsync($"  rejected {reject.SourceFile} line {reject.LineNumber}: {reject.Reason} (INVALID_INPUT for {reject.EntityType.ToLowerInvariant()} {reject.EntityId})");

@@ -30,10 +30,14 @@ internal static class RunCommand
         var taskHub = new Option<string>("--task-hub") { Description = "azurestorage: task hub name", DefaultValueFactory = _ => "nbabackfill" };
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan, run nothing" };
         var skipPreflight = new Option<bool>("--skip-preflight") { Description = "do not check upstream outside the range (recorded on the run)" };
+        var faults = new Option<double>("--inject-faults") { Description = "chaos: fail this share of warehouse writes with transient errors (0..0.5, default 0)" };
+        var faultSeed = new Option<int>("--fault-seed") { Description = "seed of --inject-faults", DefaultValueFactory = _ => 1 };
+        var reportsContainer = new Option<string?>("--reports-container") { Description = "write run reports to this Blob container (reports/{run-id}/) instead of .nba/reports/" };
         var preflight = new Option<string>("--preflight") { Description = "add (default): plan missing upstream; refuse: exit 3 listing it", DefaultValueFactory = _ => "add" };
         var command = new Command(dryRunOnly ? "plan" : "run", dryRunOnly ? "Show the plan of a backfill (= run --dry-run)" : "Backfill a date range through all processors, durably")
         {
             from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, storage, taskHub, skipPreflight, preflight,
+            faults, faultSeed, reportsContainer,
         };
         if (!dryRunOnly) command.Options.Add(dryRun);
         command.SetAction(async (result, ct) =>
@@ -68,8 +72,11 @@ internal static class RunCommand
             var request = new BackfillRequest(range.From, range.To, CommonOptions.Processors(result.GetValue(processors)), policy, parallel, batch, mode);
             var asJson = result.GetValue(json);
 
+            var faultRate = result.GetValue(faults);
+            if (faultRate is < 0 or > 0.5) throw new UsageException($"--inject-faults: {faultRate} is not between 0 and 0.5");
             var dbPath = CommonOptions.DbPath(result, db, env);
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
+            await using var opened = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
+            IWarehouse warehouse = faultRate > 0 ? new FaultInjectingWarehouse(opened, faultRate, result.GetValue(faultSeed)) : opened;
             if (result.GetValue(seasonDir) is { } dir)
             {
                 if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
@@ -85,7 +92,10 @@ internal static class RunCommand
                 return plan.Refused ? ExitCodes.PreflightRefused : ExitCodes.Complete;
             }
 
-            return await ExecuteAsync(env, warehouse, request, null, new EngineChoice(engineName, result.GetValue(storage), hub), asJson, ct);
+            IRunReportSink reports = result.GetValue(reportsContainer) is { } rc
+                ? new BlobRunReportSink(LandCommand.Container(result.GetValue(storage) ?? env.Variable("NBA_STORAGE"), rc, env))
+                : new FolderRunReportSink(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "reports"));
+            return await ExecuteAsync(env, warehouse, request, null, new EngineChoice(engineName, result.GetValue(storage), hub), asJson, ct, reports);
         });
         return command;
     }
@@ -95,12 +105,13 @@ internal static class RunCommand
 
     /// <summary>Starts the engine, starts or resumes the run, follows it, prints the outcome, maps it to an exit code.</summary>
     internal static async Task<int> ExecuteAsync(
-        CliEnvironment env, IWarehouse warehouse, BackfillRequest request, string? runId, EngineChoice choice, bool asJson, CancellationToken ct)
+        CliEnvironment env, IWarehouse warehouse, BackfillRequest request, string? runId, EngineChoice choice, bool asJson, CancellationToken ct,
+        IRunReportSink? reports = null)
     {
         await using IBackfillEngine engine = choice.Name == "azurestorage"
             ? await AzureStorageEngine.StartAsync(
-                choice.Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", choice.TaskHub, warehouse, env.Time, ct)
-            : await InProcessEngine.StartAsync(warehouse, env.Time, ct);
+                choice.Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", choice.TaskHub, warehouse, env.Time, ct, reports)
+            : await InProcessEngine.StartAsync(warehouse, env.Time, ct, reports);
         var runner = new BackfillRunner(engine, warehouse, env.Time);
         var resumed = false;
         if (runId is null) (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Azure.Storage.Blobs;
+using NbaBackfill.Landing;
+using NbaBackfill.Raw;
+
+namespace NbaBackfill.Cli.Commands;
+
+/// <summary>land: validates a season folder and uploads it per game date to an Azure Blob container (raw landing zone).</summary>
+internal static class LandCommand
+{
+    public static Option<string?> Storage() => new("--storage") { Description = "Azure Storage connection string (default: $NBA_STORAGE or UseDevelopmentStorage=true, i.e. Azurite)" };
+
+    public static BlobContainerClient Container(string? storage, string container, CliEnvironment env)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(container, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+        {
+            throw new UsageException($"--container: '{container}' is not a valid container name (3-63 lowercase letters, digits, hyphens)");
+        }
+        return new BlobContainerClient(storage ?? env.Variable("NBA_STORAGE") ?? "UseDevelopmentStorage=true", container);
+    }
+
+    public static Command Create(CliEnvironment env)
+    {
+        var seasonDir = new Option<string>("--season-dir") { Description = "season folder to land", Required = true };
+        var container = new Option<string>("--container") { Description = "Blob container (default raw)", DefaultValueFactory = _ => "raw" };
+        var season = new Option<string?>("--season") { Description = "season id (default: the box scores' season column)" };
+        var storage = Storage();
+        var command = new Command("land", "Land a season's raw files per game date in Azure Blob Storage") { seasonDir, container, season, storage };
+        command.SetAction(async (result, ct) =>
+        {
+            var dir = result.GetValue(seasonDir)!;
+            if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            var landing = new BlobRawLanding(Container(result.GetValue(storage), result.GetValue(container)!, env));
+            var source = new FolderRawSource(dir);
+            var parsed = SeasonParser.Parse(source, result.GetValue(season));
+            var files = SeasonSplitter.Split(source, parsed);
+            await landing.LandAsync(files, ct);
+            await env.Out.WriteLineAsync($"landed season {parsed.Season}: {files.PerDate.Count} date folder(s) under {landing.Describe}/raw/{parsed.Season}/ ({parsed.Rejects.Count} malformed row(s) landed as-is)");
+            return ExitCodes.Complete;
+        });
+        return command;
+    }
+}
