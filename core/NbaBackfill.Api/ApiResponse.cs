@@ -39,3 +39,19 @@ public static class ManagementPayloads
         return new ManagementPayload(id, b, b + "/raiseEvent/{eventName}", b + "/terminate", b, b + "/retry", b + "/suspend", b + "/resume");
     }
 }
+
+public static class RequestBody
+{
+    /// <summary>Reads at most <paramref name="limit"/> bytes: an oversized body is refused without buffering it all.</summary>
+    public static async Task<byte[]> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0 && buffer.Length <= limit)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

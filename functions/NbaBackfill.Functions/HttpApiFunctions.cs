@@ -14,7 +14,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     public async Task<HttpResponseData> Start(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
-        var body = await ReadBodyAsync(req, options.MaxBodyBytes + 1);
+        var body = await RequestBody.ReadLimitedAsync(req.Body, options.MaxBodyBytes + 1, req.FunctionContext.CancellationToken);
         return await WriteAsync(req, await Api(client, req).StartAsync(body, req.FunctionContext.CancellationToken));
     }
 
@@ -92,19 +92,6 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
         {
             return ManagementPayloads.FromRoutes(req.Url.GetLeftPart(UriPartial.Authority), id);
         }
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes: an oversized body is rejected without buffering it all.</summary>
-    internal static async Task<byte[]> ReadBodyAsync(HttpRequestData req, int limit)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await req.Body.ReadAsync(chunk)) > 0 && buffer.Length <= limit)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     internal static async Task<HttpResponseData> WriteAsync(HttpRequestData req, ApiResponse api)

@@ -101,17 +101,20 @@ internal static class RunCommand
     }
 
     /// <summary>Which durable engine to run on, and where its state lives.</summary>
-    internal sealed record EngineChoice(string Name, string? Storage, string TaskHub);
+    internal sealed record EngineChoice(string Name, string? Storage, string TaskHub)
+    {
+        public async Task<IBackfillEngine> StartAsync(CliEnvironment env, IWarehouse warehouse, CancellationToken ct, IRunReportSink? reports = null) =>
+            Name == "azurestorage"
+                ? await AzureStorageEngine.StartAsync(Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", TaskHub, warehouse, env.Time, ct, reports)
+                : await InProcessEngine.StartAsync(warehouse, env.Time, ct, reports);
+    }
 
     /// <summary>Starts the engine, starts or resumes the run, follows it, prints the outcome, maps it to an exit code.</summary>
     internal static async Task<int> ExecuteAsync(
         CliEnvironment env, IWarehouse warehouse, BackfillRequest request, string? runId, EngineChoice choice, bool asJson, CancellationToken ct,
         IRunReportSink? reports = null)
     {
-        await using IBackfillEngine engine = choice.Name == "azurestorage"
-            ? await AzureStorageEngine.StartAsync(
-                choice.Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", choice.TaskHub, warehouse, env.Time, ct, reports)
-            : await InProcessEngine.StartAsync(warehouse, env.Time, ct, reports);
+        await using var engine = await choice.StartAsync(env, warehouse, ct, reports);
         var runner = new BackfillRunner(engine, warehouse, env.Time);
         var resumed = false;
         if (runId is null) (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);

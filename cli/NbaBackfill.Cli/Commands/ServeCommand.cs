@@ -25,9 +25,7 @@ internal static class ServeCommand
             var dbPath = CommonOptions.DbPath(result, db, env);
             await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
             var token = LocalApiHost.LoadOrCreateToken(env.Variable, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "api-token"));
-            await using IBackfillEngine engine = engineName == "azurestorage"
-                ? await AzureStorageEngine.StartAsync(result.GetValue(storage) ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", result.GetValue(taskHub)!, warehouse, env.Time, ct)
-                : await InProcessEngine.StartAsync(warehouse, env.Time, ct);
+            await using var engine = await new RunCommand.EngineChoice(engineName, result.GetValue(storage), result.GetValue(taskHub)!).StartAsync(env, warehouse, ct);
             await using var host = await LocalApiHost.StartAsync(engine, warehouse, env.Time, AppSettings.ApiOptionsFrom(env.Variable), token, p, ct);
             await env.Out.WriteLineAsync($"serving {host.BaseUrl}/api (engine {engine.Name}, {warehouse.Describe})");
             await env.Out.WriteLineAsync($"dashboard: {host.BaseUrl}/#token={token}");

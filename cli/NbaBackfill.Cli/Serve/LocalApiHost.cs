@@ -55,7 +55,7 @@ public sealed class LocalApiHost : IAsyncDisposable
         });
         app.MapPost("/api/backfills", async (HttpContext http) =>
         {
-            var body = await ReadBodyAsync(http.Request.Body, options.MaxBodyBytes + 1, http.RequestAborted);
+            var body = await RequestBody.ReadLimitedAsync(http.Request.Body, options.MaxBodyBytes + 1, http.RequestAborted);
             await WriteAsync(http, await api(http).StartAsync(body, http.RequestAborted));
         });
         app.MapGet("/api/backfills", async (HttpContext http) =>
@@ -89,18 +89,6 @@ public sealed class LocalApiHost : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(tokenFile))!);
         File.WriteAllText(tokenFile, token);
         return token;
-    }
-
-    private static async Task<byte[]> ReadBodyAsync(Stream body, int limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0 && buffer.Length <= limit)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static async Task WriteAsync(HttpContext http, ApiResponse response)
