@@ -23,6 +23,7 @@ public static class CliApp
             RetryCommand.Create(env),
             ServeCommand.Create(env),
             BenchCommand.Create(env),
+            SchemasCommand.Create(env),
             BenchCommand.CreatePhase(env),
         };
         var parsed = root.Parse(args);
