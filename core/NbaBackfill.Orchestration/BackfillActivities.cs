@@ -40,14 +40,21 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
     }
 
     /// <summary>The plan alone (dry run): no writes.</summary>
-    public static async Task<BackfillPlan> PlanOnlyAsync(IWarehouse warehouse, BackfillRequest request, CancellationToken ct)
+    public static async Task<BackfillPlan> PlanOnlyAsync(IWarehouse warehouse, BackfillRequest request, CancellationToken ct) =>
+        (await PreviewAsync(warehouse, request, ct)).Plan;
+
+    /// <summary>The plan and the bootstrap failures it should produce (PSZA/TDZA minimums), for dry runs.</summary>
+    public static async Task<(BackfillPlan Plan, IReadOnlyDictionary<Processors.ProcessorId, int> BootstrapSkips)> PreviewAsync(
+        IWarehouse warehouse, BackfillRequest request, CancellationToken ct)
     {
         var history = new DateRange(request.From, request.To).WithSeasonHistory();
         var games = await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct);
         var players = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"], false,
             r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
         var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
-        return BackfillPlanner.Plan(request, new PlanningCalendar(games, players), (p, d) => processed.Contains((p, d)));
+        var calendar = new PlanningCalendar(games, players);
+        var plan = BackfillPlanner.Plan(request, calendar, (p, d) => processed.Contains((p, d)));
+        return (plan, BootstrapForecast.Count(plan, calendar, games));
     }
 
     public async Task<BatchOutput> ProcessBatchAsync(BatchInput input, CancellationToken ct = default)

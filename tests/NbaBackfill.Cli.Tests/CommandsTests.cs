@@ -16,6 +16,14 @@ public class CommandsTests
         { ["gaps", "--from", "2021-12-01"], "Option '--to' is required." },
         { ["load", "--season-dir", "/no/such/folder"], "--season-dir: folder '/no/such/folder' does not exist" },
         { ["frobnicate"], "Unrecognized command or argument 'frobnicate'." },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--on-failure", "ignore"], "--on-failure: 'ignore' is not stop or continue" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--max-parallel", "0"], "--max-parallel: 0 is not between 1 and 64" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--engine", "netherite"], "--engine: 'netherite' is not inprocess or azurestorage" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--processor-caps", "PDC=x"], "--processor-caps: 'PDC=x' is not PROCESSOR=N with N >= 1" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--inject-faults", "0.9"], "--inject-faults: 0.9 is not between 0 and 0.5" },
+        { ["plan", "--from", "2021-11-30", "--to", "2021-11-01"], "--to 2021-11-01 is before --from 2021-11-30" },
+        { ["retry", "--engine", "x"], "--engine: 'x' is not inprocess or azurestorage" },
+        { ["serve", "--port", "70000"], "--port: 70000 is not a port number" },
     };
 
     [Theory]

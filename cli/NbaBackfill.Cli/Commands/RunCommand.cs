@@ -6,6 +6,7 @@ using NbaBackfill.Engines;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
+using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Warehouse;
 
@@ -30,6 +31,7 @@ internal static class RunCommand
         var taskHub = new Option<string>("--task-hub") { Description = "azurestorage: task hub name", DefaultValueFactory = _ => "nbabackfill" };
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan, run nothing" };
         var skipPreflight = new Option<bool>("--skip-preflight") { Description = "do not check upstream outside the range (recorded on the run)" };
+        var caps = new Option<string?>("--processor-caps") { Description = "per-processor activity caps, e.g. PDC=1,MLFS=2 (a warehouse's own concurrency limits)" };
         var faults = new Option<double>("--inject-faults") { Description = "chaos: fail this share of warehouse writes with transient errors (0..0.5, default 0)" };
         var faultSeed = new Option<int>("--fault-seed") { Description = "seed of --inject-faults", DefaultValueFactory = _ => 1 };
         var reportsContainer = new Option<string?>("--reports-container") { Description = "write run reports to this Blob container (reports/{run-id}/) instead of .nba/reports/" };
@@ -37,7 +39,7 @@ internal static class RunCommand
         var command = new Command(dryRunOnly ? "plan" : "run", dryRunOnly ? "Show the plan of a backfill (= run --dry-run)" : "Backfill a date range through all processors, durably")
         {
             from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, storage, taskHub, skipPreflight, preflight,
-            faults, faultSeed, reportsContainer,
+            faults, faultSeed, reportsContainer, caps,
         };
         if (!dryRunOnly) command.Options.Add(dryRun);
         command.SetAction(async (result, ct) =>
@@ -69,7 +71,8 @@ internal static class RunCommand
                 "refuse" => PreflightMode.Refuse,
                 var other => throw new UsageException($"--preflight: '{other}' is not add or refuse"),
             };
-            var request = new BackfillRequest(range.From, range.To, CommonOptions.Processors(result.GetValue(processors)), policy, parallel, batch, mode);
+            var request = new BackfillRequest(range.From, range.To, CommonOptions.Processors(result.GetValue(processors)), policy, parallel, batch, mode,
+                ParseCaps(result.GetValue(caps)));
             var asJson = result.GetValue(json);
 
             var faultRate = result.GetValue(faults);
@@ -87,8 +90,8 @@ internal static class RunCommand
 
             if (dryRunOnly || result.GetValue(dryRun))
             {
-                var plan = await BackfillActivities.PlanOnlyAsync(warehouse, request, ct);
-                await env.Out.WriteLineAsync(asJson ? PlanJson(plan) : DescribePlan(plan));
+                var (plan, bootstrap) = await BackfillActivities.PreviewAsync(warehouse, request, ct);
+                await env.Out.WriteLineAsync(asJson ? PlanJson(plan, bootstrap) : DescribePlan(plan, bootstrap));
                 return plan.Refused ? ExitCodes.PreflightRefused : ExitCodes.Complete;
             }
 
@@ -131,6 +134,20 @@ internal static class RunCommand
         };
     }
 
+    internal static IReadOnlyDictionary<ProcessorId, int>? ParseCaps(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var caps = new Dictionary<ProcessorId, int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=');
+            if (kv.Length != 2 || !int.TryParse(kv[1], CultureInfo.InvariantCulture, out var n) || n < 1)
+                throw new UsageException($"--processor-caps: '{part}' is not PROCESSOR=N with N >= 1");
+            caps[CommonOptions.Processor(kv[0])] = n;
+        }
+        return caps;
+    }
+
     internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     internal static string ProgressLine(ProgressSummary p) =>
@@ -157,7 +174,7 @@ internal static class RunCommand
         return sb.ToString().TrimEnd();
     }
 
-    internal static string DescribePlan(BackfillPlan plan)
+    internal static string DescribePlan(BackfillPlan plan, IReadOnlyDictionary<ProcessorId, int> bootstrap)
     {
         var sb = new StringBuilder();
         var r = plan.Request;
@@ -166,6 +183,10 @@ internal static class RunCommand
         if (plan.NoGameDates.Count > 0) sb.AppendLine("  NO_GAMES: " + string.Join(", ", plan.NoGameDates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
         var (waves, batches) = Simulate(plan);
         sb.AppendLine(CultureInfo.InvariantCulture, $"  waves: {waves}, activities: {batches} (batch size {r.BatchSize}, max parallel {r.MaxParallel}, on failure {r.OnFailure.ToString().ToLowerInvariant()})");
+        if (bootstrap.Count > 0)
+        {
+            sb.AppendLine("  expected bootstrap failures (INSUFFICIENT_DATA, not bugs): " + string.Join(", ", bootstrap.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")) + " (and what inherits them downstream)");
+        }
         if (plan.PreflightSkipped) sb.AppendLine("  pre-flight: SKIPPED (--skip-preflight, recorded on the run)");
         else if (plan.Refused)
         {
@@ -181,14 +202,14 @@ internal static class RunCommand
         return sb.ToString().TrimEnd();
     }
 
-    private static string PlanJson(BackfillPlan plan)
+    private static string PlanJson(BackfillPlan plan, IReadOnlyDictionary<ProcessorId, int> bootstrap)
     {
         var (waves, batches) = Simulate(plan);
         return JsonSerializer.Serialize(new
         {
             from = plan.Request.From, to = plan.Request.To, game_dates = plan.GameDates.Count, no_game_dates = plan.NoGameDates,
             nodes = plan.Nodes.GroupBy(n => n.Processor.ToString()).ToDictionary(g => g.Key, g => g.Count()),
-            waves, activities = batches, preflight = plan.PreflightSkipped ? "skipped" : plan.Refused ? "refused" : "ok",
+            waves, activities = batches, expected_bootstrap_failures = bootstrap.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), preflight = plan.PreflightSkipped ? "skipped" : plan.Refused ? "refused" : "ok",
             added_by_preflight = plan.AddedByPreflight.Count, missing_upstream = plan.MissingUpstream.Select(n => new { processor = n.Processor.ToString(), date = n.Date }),
         }, JsonOptions);
     }

@@ -5,7 +5,7 @@ using NbaBackfill.Tables;
 namespace NbaBackfill.Domain.Tests.Processors;
 
 /// <summary>Typed look-ups into a warehouse's rows for assertions.</summary>
-internal static class ProcessorTestRows
+public static class ProcessorTestRows
 {
     public static T Row<T>(this InMemoryWarehouse w, TableSchema table, Func<Row, T> map, Func<T, bool> where) =>
         Assert.Single(w.Rows(table).Select(r => map(new Row(r))), x => where(x));
