@@ -16,6 +16,15 @@ public static class ReconciliationReader
         var gameDates = games.Select(g => g.GameDate).Distinct().Order().ToList();
         var result = new List<ProcessorReconciliation>();
         var populations = new Dictionary<ProcessorId, List<(DateOnly, string)>>();
+        // Failure keys of every processor in two key-only reads (the failure rows themselves are wide).
+        var unresolved = new List<(string Processor, DateOnly Date, string Entity, string Status)>();
+        foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
+        {
+            unresolved.AddRange(await warehouse.ReadProjectedAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"], false,
+                r => (r.Str(0), r.Date(1), r.Str(2), r.Str(14)), ct));
+        }
+        var unresolvedByProcessor = unresolved.Where(f => f.Status != Failures.ResolutionStatus.Resolved)
+            .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
         foreach (var processor in processors)
         {
             // The four player processors share one population (players with a PGS row): read it once.
@@ -29,8 +38,7 @@ public static class ReconciliationReader
             var entityIndex = table.IndexOf(processor == ProcessorId.TDZA ? "team_abbr" : "player_id");
             var records = await warehouse.ReadProjectedAsync(table, range, [table.Columns[dateIndex].Name, table.Columns[entityIndex].Name], false,
                 r => (r.Date(dateIndex), Id(r.Values[entityIndex])), ct);
-            var failures = (await warehouse.ReadUnresolvedFailuresAsync(processor, range, ct))
-                .Select(f => (f.AnalysisDate, f.EntityId)).ToList();
+            var failures = unresolvedByProcessor[processor.ToString()].ToList();
             result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, records, failures), gameDates));
         }
         return result;
