@@ -117,8 +117,16 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
             [RunRowOf(input.RunId, input.Request, existing?.Engine ?? "unknown", status, started, new DateTimeOffset(input.CompletedAt, TimeSpan.Zero), JsonSerializer.Serialize(outcome))], ct);
         if (reports is not null)
         {
-            var failures = new List<FailureRecord>();
-            foreach (var p in input.Request.Processors) failures.AddRange(await warehouse.ReadUnresolvedFailuresAsync(p, range, ct));
+            // Counts only: a key-and-category read of the failure tables, not their wide rows.
+            var failures = new List<RunReports.FailureFacts>();
+            var processors = input.Request.Processors.Select(p => p.ToString()).ToHashSet();
+            foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
+            {
+                failures.AddRange((await warehouse.ReadProjectedAsync(table, range,
+                        ["processor_name", "analysis_date", "failure_category", "failure_type", "is_correctable", "resolution_status"], false,
+                        r => (Processor: r.Str(0), Facts: new RunReports.FailureFacts(ProcessorIds.Parse(r.Str(0)), r.Str(4), r.Str(8), r.Bool(9)), Status: r.Str(14)), ct))
+                    .Where(f => processors.Contains(f.Processor) && f.Status != ResolutionStatus.Resolved).Select(f => f.Facts));
+            }
             await reports.WriteAsync(input.RunId, RunReports.Render(outcome, failures), ct);
         }
         return outcome;

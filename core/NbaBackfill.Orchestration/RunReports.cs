@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using NbaBackfill.Failures;
-using NbaBackfill.Raw;
+using NbaBackfill.Processors;
 
 namespace NbaBackfill.Orchestration;
 
@@ -17,7 +16,10 @@ public interface IRunReportSink
 /// <summary>Renders a run's report files: reconciliation and failure summary, as JSON and CSV.</summary>
 public static class RunReports
 {
-    public static IReadOnlyDictionary<string, string> Render(BackfillOutcome outcome, IEnumerable<FailureRecord> failures)
+    /// <summary>The facts of one unresolved failure that the summary counts.</summary>
+    public readonly record struct FailureFacts(ProcessorId ProcessorName, string FailureCategory, string FailureType, bool IsCorrectable);
+
+    public static IReadOnlyDictionary<string, string> Render(BackfillOutcome outcome, IEnumerable<FailureFacts> failures)
     {
         var summary = failures
             .GroupBy(f => (f.ProcessorName, f.FailureCategory, f.FailureType, f.IsCorrectable))
