@@ -14,7 +14,7 @@ public sealed class BackfillApiTests : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-api-" + Path.GetRandomFileName());
     private DuckDbWarehouse _warehouse = null!;
-    private InProcessEngine _engine = null!;
+    private SidecarEngine _engine = null!;
     private BackfillApi _api = null!;
 
     public async Task InitializeAsync()

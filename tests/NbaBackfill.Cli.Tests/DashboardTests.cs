@@ -19,7 +19,7 @@ public sealed class DashboardTests : IAsyncLifetime
     private const string Token = "dashboard-token";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-dash-" + Path.GetRandomFileName());
     private DuckDbWarehouse _warehouse = null!;
-    private InProcessEngine _engine = null!;
+    private SidecarEngine _engine = null!;
     private LocalApiHost _host = null!;
 
     public async Task InitializeAsync()
@@ -84,6 +84,7 @@ public sealed class DashboardTests : IAsyncLifetime
         var rows = await page.EvalOnSelectorAllAsync<string[][]>("#failures tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))");
         Assert.Contains(rows, r => r[1] == "INCOMPLETE_DATA" && r[2] == "PLAYER_DNP" && r[3] == "no" && r[4].StartsWith("[\"2021-12", StringComparison.Ordinal));
 
+        await page.WaitForSelectorAsync("#reconciliation[data-range='2021-12-01..2021-12-31'] tbody tr");
         var reconciliation = await page.EvalOnSelectorAllAsync<string[][]>("#reconciliation tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))");
         Assert.Equal(["PGS", "PSZA", "TDZA", "PCF", "PDC", "MLFS"], reconciliation.Select(r => r[0]));
         Assert.All(reconciliation, r => Assert.Equal("0", r[4]));

@@ -17,7 +17,7 @@ public sealed class LocalApiHostTests : IAsyncLifetime
     private const string Token = "test-token";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-serve-" + Path.GetRandomFileName());
     private DuckDbWarehouse _warehouse = null!;
-    private InProcessEngine _engine = null!;
+    private SidecarEngine _engine = null!;
     private LocalApiHost _host = null!;
     private readonly HttpClient _http = new();
 

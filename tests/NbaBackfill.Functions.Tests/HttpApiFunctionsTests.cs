@@ -12,7 +12,7 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-fn-" + Path.GetRandomFileName());
     private DuckDbWarehouse _warehouse = null!;
-    private InProcessEngine _engine = null!;
+    private SidecarEngine _engine = null!;
     private HttpApiFunctions _functions = null!;
 
     public async Task InitializeAsync()

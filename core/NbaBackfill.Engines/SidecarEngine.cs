@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NbaBackfill.Orchestration;
+using NbaBackfill.Warehouse;
+using CoreOrchestrationService = DurableTask.Core.IOrchestrationService;
+using CoreOrchestrationServiceClient = DurableTask.Core.IOrchestrationServiceClient;
+
+namespace NbaBackfill.Engines;
+
+/// <summary>
+/// A Durable Task Framework backend made reachable by the Durable Task SDK (the API of Durable Functions isolated):
+/// the SDK's gRPC sidecar on loopback in a slim Kestrel host, and the SDK worker and client connected to it, with the
+/// backfill orchestrator and activities registered. Both local engines are this, over different backends.
+/// </summary>
+public sealed class SidecarEngine : IBackfillEngine
+{
+    private readonly WebApplication _sidecar;
+    private readonly IHost _worker;
+    private readonly GrpcChannel _channel;
+
+    private SidecarEngine(string name, WebApplication sidecar, IHost worker, GrpcChannel channel)
+    {
+        Name = name;
+        _sidecar = sidecar;
+        _worker = worker;
+        _channel = channel;
+        Client = worker.Services.GetRequiredService<DurableTaskClient>();
+    }
+
+    public string Name { get; }
+
+    public DurableTaskClient Client { get; }
+
+    public static async Task<SidecarEngine> StartAsync(
+        string name, CoreOrchestrationService service, CoreOrchestrationServiceClient client, IWarehouse warehouse, TimeProvider time,
+        IRunReportSink? reports, CancellationToken ct)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var sidecar = builder.Build();
+        sidecar.MapGrpcService<TaskHubGrpcServer>();
+        await sidecar.StartAsync(ct);
+
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var workerBuilder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        workerBuilder.Services.AddDurableTaskWorker(b =>
+        {
+            b.UseGrpc(channel);
+            b.AddTasks(registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time, reports)));
+        });
+        workerBuilder.Services.AddDurableTaskClient(b =>
+        {
+            b.UseGrpc(channel);
+            b.RegisterDirectly();
+        });
+        var worker = workerBuilder.Build();
+        await worker.StartAsync(ct);
+        return new SidecarEngine(name, sidecar, worker, channel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _worker.StopAsync();
+        _worker.Dispose();
+        await _channel.ShutdownAsync();
+        _channel.Dispose();
+        await _sidecar.StopAsync();
+        await _sidecar.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
