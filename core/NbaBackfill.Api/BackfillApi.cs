@@ -156,13 +156,12 @@ public sealed class BackfillApi(
         var errors = new List<FieldError>();
         if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
         var range = new DateRange(r.From, r.To);
-        var games = (await warehouse.ReadAsync(Tables.TableCatalog.RawGames, range, Raw.RawGame.From, ct)).Select(g => g.GameDate).ToHashSet();
-        var counts = new Dictionary<string, IReadOnlyDictionary<DateOnly, int>>();
-        foreach (var p in ProcessorIds.All) counts[p.ToString()] = await warehouse.CountByDateAsync(Tables.TableCatalog.OutputOf(p), range, ct);
+        var grid = await GapGrid.ReadAsync(warehouse, range, ct);
+        var outputs = grid.Columns.Where(c => c.Name != "raw").ToList();
         var dates = range.Dates().Select(d => new
         {
-            date = d, noGames = !games.Contains(d),
-            counts = ProcessorIds.All.ToDictionary(p => p.ToString(), p => counts[p.ToString()].GetValueOrDefault(d)),
+            date = d, noGames = !grid.GameDates.Contains(d),
+            counts = outputs.ToDictionary(c => c.Name, c => c.Counts.GetValueOrDefault(d)),
         });
         return ApiResponse.Ok(new { from = r.From, to = r.To, dates });
     }

@@ -104,13 +104,9 @@ public static class BackfillOrchestrator
     {
         var blocked = BackfillScheduler.NewlyBlocked(plan, state);
         if (blocked.Count == 0) return state;
-        var marked = BackfillScheduler.MarkBlocked(state, blocked, "blocked");
+        var marked = BackfillScheduler.Block(plan, state, blocked);
         var nodes = blocked.Select(i => new NodeFailure(plan.Nodes[i].Processor, plan.Nodes[i].Date, "blocked",
-            FailureCategoryOfStatus.For(NodeStatus.Blocked), BackfillScheduler.BlockReason(plan, marked, i), state.Attempts[i])).ToArray();
-        marked = BackfillScheduler.MarkBlocked(state, blocked, "") with
-        {
-            Errors = marked.Errors.Select((e, i) => blocked.Contains(i) ? nodes[blocked.ToList().IndexOf(i)].Reason : e).ToArray(),
-        };
+            FailureCategoryOfStatus.For(NodeStatus.Blocked), marked.Errors[i]!, state.Attempts[i])).ToArray();
         await RecordFailuresAsync(context, new NodeFailuresInput(runId, nodes, context.CurrentUtcDateTime));
         return marked;
     }

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using NbaBackfill.Calendar;
-using NbaBackfill.Processors;
-using NbaBackfill.Raw;
-using NbaBackfill.Tables;
+using NbaBackfill.Reconciliation;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Cli.Commands;
@@ -30,15 +28,9 @@ internal static class GapsCommand
 
     public static async Task<string> RenderAsync(IWarehouse warehouse, DateRange range, CancellationToken ct)
     {
-        var gameDates = (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct)).Select(g => g.GameDate).ToHashSet();
-        var columns = new List<(string Name, IReadOnlyDictionary<DateOnly, int> Counts)>
-        {
-            ("raw", await warehouse.CountByDateAsync(TableCatalog.RawBoxScores, range, ct)),
-        };
-        foreach (var p in ProcessorIds.All)
-        {
-            columns.Add((p.ToString().ToLowerInvariant(), await warehouse.CountByDateAsync(TableCatalog.OutputOf(p), range, ct)));
-        }
+        var grid = await GapGrid.ReadAsync(warehouse, range, ct);
+        var gameDates = grid.GameDates;
+        var columns = grid.Columns.Select(c => (Name: c.Name.ToLowerInvariant(), c.Counts)).ToList();
         var sb = new StringBuilder();
         sb.Append("| target_date |").AppendJoin("", columns.Select(c => $" {c.Name,5} |")).Append(" note\n");
         foreach (var date in range.Dates())

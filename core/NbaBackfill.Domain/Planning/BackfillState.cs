@@ -175,6 +175,14 @@ public static class BackfillScheduler
         return s;
     }
 
+    /// <summary>Marks nodes Blocked, each with the reason naming the failed or blocked nodes it reads.</summary>
+    public static BackfillState Block(BackfillPlan plan, BackfillState state, IReadOnlyList<int> nodes)
+    {
+        var marked = MarkBlocked(state, nodes, "blocked");
+        foreach (var i in nodes) marked.Errors[i] = BlockReason(plan, marked, i);
+        return marked;
+    }
+
     /// <summary>Which failed or blocked dependencies block a node (for the MISSING_DEPENDENCIES reason).</summary>
     public static string BlockReason(BackfillPlan plan, BackfillState state, int node)
     {

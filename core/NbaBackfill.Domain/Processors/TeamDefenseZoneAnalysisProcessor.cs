@@ -96,6 +96,7 @@ public static class TeamDefenseZoneAnalysisProcessor
 
         var schedule = new Schedule(inputs.Games);
         var opponentOf = inputs.Games.ToDictionary(g => g.GameId, g => (Func<string, string>)(t => t == g.HomeTeamAbbr ? g.AwayTeamAbbr : g.HomeTeamAbbr));
+        var leagueBefore = new Dictionary<(string Season, DateOnly Date), Totals>();
         var rows = new List<IOutputRow>();
         var gamesInRange = inputs.Games.Where(g => range.Contains(g.GameDate)).ToList();
         var teamsByDate = gamesInRange
@@ -115,8 +116,12 @@ public static class TeamDefenseZoneAnalysisProcessor
                 continue;
             }
             var opp = window.Aggregate(new Totals(), (acc, x) => acc + x.Totals);
-            var league = leagueByDate.Where(kv => kv.Key.Season == season && kv.Key.GameDate < date)
-                .Aggregate(new Totals(), (acc, kv) => acc + kv.Value);
+            // League values depend on the date only: computed once per date, not once per team.
+            if (!leagueBefore.TryGetValue((season, date), out var league))
+            {
+                leagueBefore[(season, date)] = league = leagueByDate.Where(kv => kv.Key.Season == season && kv.Key.GameDate < date)
+                    .Aggregate(new Totals(), (acc, kv) => acc + kv.Value);
+            }
             rows.Add(new TdzaRow(
                 date, season, team, window.Length, window[0].Date, window[^1].Date, opp.TwoPtPct, opp.ThreePtPct,
                 opp.ThreePtRate, opp.FtRate, opp.PtsPerGame!.Value,
