@@ -172,8 +172,7 @@ public sealed class DuckDbWarehouse : IWarehouse
             Append(conn, TableCatalog.RawBoxScores, season.BoxScores);
             Append(conn, TableCatalog.RawShotZones, season.ShotZones ?? []);
             Append(conn, TableCatalog.RawRejects, season.Rejects);
-            var dates = season.GameDates;
-            Append(conn, TableCatalog.RawSeasons, [new SeasonRow(season, source, loadedAt, dates)]);
+            Append(conn, TableCatalog.RawSeasons, [new RawSeasonRow(season, source, loadedAt)]);
         }, ct);
 
     public Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>
@@ -329,15 +328,5 @@ public sealed class DuckDbWarehouse : IWarehouse
             }
             target.EndRow();
         }
-    }
-
-    private sealed record SeasonRow(RawSeason Season, string Source, DateTimeOffset LoadedAt, IReadOnlyList<DateOnly> Dates) : ITableRow
-    {
-        public object?[] ToValues() =>
-        [
-            Season.Season, Season.HasShotZones, Dates.Count > 0 ? Dates[0] : DateOnly.MinValue,
-            Dates.Count > 0 ? Dates[^1] : DateOnly.MinValue, Season.Games.Count, Season.BoxScores.Count, Season.Rejects.Count,
-            Source, LoadedAt,
-        ];
     }
 }

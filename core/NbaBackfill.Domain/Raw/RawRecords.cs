@@ -76,3 +76,18 @@ public sealed record RawSeason(
 
     public IReadOnlyList<DateOnly> GameDates => Games.Select(g => g.GameDate).Distinct().Order().ToList();
 }
+
+/// <summary>The raw_seasons row of a loaded season: what was loaded, from where, when.</summary>
+public sealed record RawSeasonRow(RawSeason Season, string Source, DateTimeOffset LoadedAt) : ITableRow
+{
+    public object?[] ToValues()
+    {
+        var dates = Season.GameDates;
+        return
+        [
+            Season.Season, Season.HasShotZones, dates.Count > 0 ? dates[0] : DateOnly.MinValue,
+            dates.Count > 0 ? dates[^1] : DateOnly.MinValue, Season.Games.Count, Season.BoxScores.Count, Season.Rejects.Count,
+            Source, LoadedAt,
+        ];
+    }
+}

@@ -1,0 +1,309 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using NbaBackfill.Calendar;
+using NbaBackfill.Failures;
+using NbaBackfill.Processors;
+using NbaBackfill.Raw;
+using NbaBackfill.Tables;
+
+namespace NbaBackfill.Warehouse.BigQuery;
+
+/// <summary>
+/// The production warehouse: one BigQuery dataset, tables from the same declarations as DuckDB (day-partitioned,
+/// clustered). A write replaces many date partitions at once with two table modifications: the rows are loaded
+/// (NDJSON, WRITE_TRUNCATE) into a fresh staging table, then one multi-statement transaction deletes the dates and
+/// inserts the staged rows, so output and failures change together or not at all, and a re-run replaces rather
+/// than appends. A partition-decorator load would cost one modification per date: 20 seasons ≈ 3,300 dates, over
+/// the 1,500 modifications a table may take per day.
+/// </summary>
+public sealed class BigQueryWarehouse : IWarehouse
+{
+    private readonly BigQueryRestClient _client;
+    private readonly TimeProvider _time;
+    private readonly HttpClient? _ownedHttp;
+
+    public BigQueryWarehouse(BigQueryRestClient client, TimeProvider time, HttpClient? ownedHttp = null)
+    {
+        _client = client;
+        _time = time;
+        _ownedHttp = ownedHttp;
+    }
+
+    public string Describe => _client.Options.Describe;
+
+    public BigQueryRestClient Client => _client;
+
+    /// <summary>Connects with the given token source, creating the dataset and tables if they are missing.</summary>
+    public static async Task<BigQueryWarehouse> OpenAsync(BigQueryOptions options, IAccessTokenSource tokens, TimeProvider time, CancellationToken ct = default)
+    {
+        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var warehouse = new BigQueryWarehouse(new BigQueryRestClient(http, tokens, options, time), time, http);
+        try
+        {
+            await warehouse.EnsureSchemaAsync(ct);
+            return warehouse;
+        }
+        catch
+        {
+            await warehouse.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        if (await _client.GetDatasetAsync(ct) is null) await _client.CreateDatasetAsync(ct);
+        await Task.WhenAll(TableCatalog.All.Select(async table =>
+        {
+            var existing = await _client.GetTableAsync(table.Name, ct);
+            if (existing is null)
+            {
+                await _client.CreateTableAsync(BigQuerySchemas.TableResource(_client.Options.Project, _client.Options.Dataset, table), ct);
+                return;
+            }
+            var names = existing["schema"]?["fields"]?.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToList() ?? [];
+            if (!names.SequenceEqual(table.ColumnNames))
+            {
+                throw new WarehouseException(
+                    $"table {table.Name} in {Describe} has columns ({string.Join(", ", names)}) that differ from this version's schema");
+            }
+        }));
+    }
+
+    public Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
+        ReadProjectedAsync(table, range, table.ColumnNames.ToList(), false, map, ct);
+
+    public Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
+        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
+        SelectAsync(table, columns,
+            $"SELECT {(distinct ? "DISTINCT " : "")}{string.Join(", ", columns)} FROM {Ref(table)} WHERE {table.PartitionColumn} BETWEEN @from AND @to",
+            RangeParameters(range), map, ct);
+
+    public async Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct)
+    {
+        var table = TableCatalog.RawSeasons;
+        var seasons = await SelectAsync(table, ["season"], $"SELECT season FROM {Ref(table)} WHERE has_shot_zones", [], r => r.Str(0), ct);
+        return seasons.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct)
+    {
+        var table = TableCatalog.FailuresOf(processor);
+        var parameters = RangeParameters(range);
+        parameters.Add(BigQueryValues.Parameter("processor", ColumnType.String, processor.ToString()));
+        parameters.Add(BigQueryValues.Parameter("resolved", ColumnType.String, ResolutionStatus.Resolved));
+        return SelectAsync(table, table.ColumnNames.ToList(),
+            $"SELECT {Columns(table)} FROM {Ref(table)} WHERE processor_name = @processor AND analysis_date BETWEEN @from AND @to " +
+            "AND resolution_status <> @resolved", parameters, FailureRecord.From, ct);
+    }
+
+    public Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct)
+    {
+        var filtered = range is not null && table.PartitionColumn is not null;
+        var where = filtered ? $" WHERE {table.PartitionColumn} BETWEEN @from AND @to" : "";
+        // BigQuery cannot ORDER BY an ARRAY: the key (plus the scalar columns as tie-breakers) orders the rows.
+        var order = table.Key.Concat(table.Columns.Where(c => !c.IsRepeated).Select(c => c.Name));
+        return SelectAsync(table, table.ColumnNames.ToList(),
+            $"SELECT {Columns(table)} FROM {Ref(table)}{where} ORDER BY {string.Join(", ", order)}",
+            filtered ? RangeParameters(range!.Value) : [], r => r.Values, ct);
+    }
+
+    public Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct)
+    {
+        var type = table.Columns[table.IndexOf(column)].Type;
+        return SelectAsync(table, table.ColumnNames.ToList(),
+            $"SELECT {Columns(table)} FROM {Ref(table)} WHERE {column} = @value ORDER BY {string.Join(", ", table.Key)}",
+            [BigQueryValues.Parameter("value", type, value)], r => r.Values, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct)
+    {
+        var column = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");
+        var result = await _client.QueryAsync(
+            $"SELECT {column}, COUNT(*) AS n FROM {Ref(table)} WHERE {column} BETWEEN @from AND @to GROUP BY {column}",
+            RangeParameters(range), $"count {table.Name}", ct);
+        return result.Rows.ToDictionary(
+            r => (DateOnly)BigQueryValues.FromCell(r[0], ColumnType.Date)!,
+            r => (int)(long)BigQueryValues.FromCell(r[1], ColumnType.Int64)!);
+    }
+
+    public async Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
+    {
+        var parts = ProcessorIds.All.Select(p => (p, t: TableCatalog.OutputOf(p)))
+            .Select(x => $"SELECT DISTINCT '{x.p}' AS processor_name, {x.t.PartitionColumn} AS node_date FROM {Ref(x.t)} " +
+                         $"WHERE {x.t.PartitionColumn} BETWEEN @from AND @to")
+            .Concat(new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
+                .Select(t => $"SELECT DISTINCT processor_name, analysis_date AS node_date FROM {Ref(t)} WHERE analysis_date BETWEEN @from AND @to"));
+        var result = await _client.QueryAsync(string.Join(" UNION DISTINCT ", parts), RangeParameters(range), "processed nodes", ct);
+        return result.Rows
+            .Select(r => (ProcessorIds.Parse((string)BigQueryValues.FromCell(r[0], ColumnType.String)!), (DateOnly)BigQueryValues.FromCell(r[1], ColumnType.Date)!))
+            .ToHashSet();
+    }
+
+    public Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct)
+    {
+        var seasonParameter = BigQueryValues.Parameter("season", ColumnType.String, season.Season);
+        var teams = BigQueryValues.ArrayParameter("teams", ColumnType.Int64, season.Teams.Select(t => t.TeamId));
+        var seasonRow = new RawSeasonRow(season, source, loadedAt);
+        return ReplaceAsync(
+        [
+            new Replacement(TableCatalog.RawTeams, "team_id IN UNNEST(@teams)", season.Teams),
+            new Replacement(TableCatalog.RawGames, "season = @season", season.Games),
+            new Replacement(TableCatalog.RawBoxScores, "season = @season", season.BoxScores),
+            new Replacement(TableCatalog.RawShotZones, "season = @season", season.ShotZones ?? []),
+            new Replacement(TableCatalog.RawRejects, "season = @season", season.Rejects),
+            new Replacement(TableCatalog.RawSeasons, "season = @season", [seasonRow]),
+        ], [seasonParameter, teams], $"raw season {season.Season}", ct);
+    }
+
+    public async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        if (result.Dates.Count == 0) return;
+        var table = result.Table;
+        var failures = TableCatalog.FailuresOf(result.Processor);
+        var dates = BigQueryValues.ArrayParameter("dates", ColumnType.Date, result.Dates);
+        var processor = BigQueryValues.Parameter("processor", ColumnType.String, result.Processor.ToString());
+        var resolved = BigQueryValues.Parameter("resolved", ColumnType.String, ResolutionStatus.Resolved);
+        var filter = "processor_name = @processor AND analysis_date IN UNNEST(@dates) AND resolution_status <> @resolved";
+        var existing = await SelectAsync(failures, failures.ColumnNames.ToList(), $"SELECT {Columns(failures)} FROM {Ref(failures)} WHERE {filter}",
+            [dates.DeepClone(), processor.DeepClone(), resolved.DeepClone()], FailureRecord.From, ct);
+        var withRows = result.Rows.Select(r => (r.Date, r.EntityId)).ToHashSet();
+        var merged = FailureReplacement.Merge(existing, result.Failures, withRows, now);
+        await ReplaceAsync(
+        [
+            new Replacement(table, $"{table.PartitionColumn} IN UNNEST(@dates)", result.Rows),
+            new Replacement(failures, filter, merged),
+        ], [dates, processor, resolved], $"{result.Processor} output ({result.Dates.Count} dates) into {table.Name}", ct);
+    }
+
+    public Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return Task.CompletedTask;
+        var match = string.Join(" AND ", table.Key.Select(k => $"s.{k} = t.{k}"));
+        return ReplaceAsync([new Replacement(table, $"EXISTS (SELECT 1 FROM @staging AS s WHERE {match})", rows, Alias: "t")], [],
+            $"upsert {table.Name}", ct);
+    }
+
+    public async Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct)
+    {
+        var table = TableCatalog.FailuresOf(processor);
+        var result = await _client.QueryAsync(
+            $"DELETE FROM {Ref(table)} WHERE processor_name = @processor AND analysis_date = @date AND entity_id = @entity",
+            [
+                BigQueryValues.Parameter("processor", ColumnType.String, processor.ToString()),
+                BigQueryValues.Parameter("date", ColumnType.Date, date),
+                BigQueryValues.Parameter("entity", ColumnType.String, entityId),
+            ], $"delete failures from {table.Name}", ct);
+        return (int)(result.DmlAffectedRows ?? 0);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _ownedHttp?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>What one transaction replaces in one table: the rows matching <c>Where</c> become <c>Rows</c>.</summary>
+    private sealed record Replacement(TableSchema Table, string Where, IEnumerable<ITableRow> Rows, string? Alias = null);
+
+    /// <summary>
+    /// Stages each replacement's rows (load jobs run side by side), then runs one transaction of DELETE + INSERT per
+    /// table. Staging tables are dropped afterwards and expire on their own if a crash leaves one behind.
+    /// </summary>
+    private async Task ReplaceAsync(IReadOnlyList<Replacement> replacements, JsonArray parameters, string subject, CancellationToken ct)
+    {
+        var materialised = replacements.Select(r => (r, rows: r.Rows as IReadOnlyList<ITableRow> ?? r.Rows.ToList())).ToList();
+        var staged = await Task.WhenAll(materialised.Select(async x => x.rows.Count == 0 ? null : await StageAsync(x.r.Table, x.rows, subject, ct)));
+        try
+        {
+            var script = new StringBuilder("BEGIN TRANSACTION;\n");
+            for (var i = 0; i < materialised.Count; i++)
+            {
+                var (replacement, _) = materialised[i];
+                var table = replacement.Table;
+                var where = replacement.Where.Replace("@staging", staged[i] is { } s ? RefOf(s) : "", StringComparison.Ordinal);
+                script.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Ref(table)}{(replacement.Alias is { } a ? $" AS {a}" : "")} WHERE {where};\n");
+                if (staged[i] is { } staging)
+                {
+                    script.Append(CultureInfo.InvariantCulture, $"INSERT INTO {Ref(table)} ({Columns(table)}) SELECT {Columns(table)} FROM {RefOf(staging)};\n");
+                }
+            }
+            script.Append("COMMIT TRANSACTION;");
+            await _client.RunScriptAsync(script.ToString(), parameters, subject, ct);
+        }
+        finally
+        {
+            await DropStagingAsync(staged.OfType<string>());
+        }
+    }
+
+    private async Task DropStagingAsync(IEnumerable<string> tables)
+    {
+        foreach (var staging in tables)
+        {
+            try
+            {
+                await _client.DeleteTableAsync(staging, CancellationToken.None);
+            }
+            catch (Exception e) when (e is WarehouseException or TransientWarehouseException)
+            {
+                // It expires by itself (StagingExpiration); a failed cleanup must not fail the write.
+            }
+        }
+    }
+
+    private async Task<string> StageAsync(TableSchema table, IReadOnlyList<ITableRow> rows, string subject, CancellationToken ct)
+    {
+        var name = BigQueryRestClient.NewId($"_staging_{table.Name}");
+        var resource = BigQuerySchemas.TableResource(_client.Options.Project, _client.Options.Dataset, table with { Name = name, Clustering = [] });
+        resource.Remove("timePartitioning");
+        resource["expirationTime"] = (_time.GetUtcNow() + _client.Options.StagingExpiration).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        await _client.CreateTableAsync(resource, ct);
+        try
+        {
+            var first = true;
+            foreach (var chunk in BigQueryValues.ToNdjsonChunks(table, rows, _client.Options.UploadChunkBytes))
+            {
+                await _client.LoadAsync(name, chunk, truncate: first, $"{subject}: staging {rows.Count} rows of {table.Name}", ct);
+                first = false;
+            }
+            return name;
+        }
+        catch
+        {
+            await DropStagingAsync([name]);
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> SelectAsync<T>(
+        TableSchema table, IReadOnlyList<string> columns, string sql, JsonArray parameters, Func<Row, T> map, CancellationToken ct)
+    {
+        var indexes = columns.Select(table.IndexOf).ToArray();
+        var result = await _client.QueryAsync(sql, parameters, $"read {table.Name}", ct);
+        var rows = new List<T>(result.Rows.Count);
+        foreach (var cells in result.Rows)
+        {
+            var values = new object?[table.Columns.Count];
+            for (var i = 0; i < indexes.Length; i++)
+            {
+                values[indexes[i]] = BigQueryValues.FromCell(cells[i], table.Columns[indexes[i]].Type);
+            }
+            rows.Add(map(new Row(values)));
+        }
+        return rows;
+    }
+
+    private static JsonArray RangeParameters(DateRange range) =>
+    [
+        BigQueryValues.Parameter("from", ColumnType.Date, range.From),
+        BigQueryValues.Parameter("to", ColumnType.Date, range.To),
+    ];
+
+    private string Ref(TableSchema table) => RefOf(table.Name);
+
+    private string RefOf(string table) => $"`{_client.Options.Project}.{_client.Options.Dataset}.{table}`";
+
+    private static string Columns(TableSchema table) => string.Join(", ", table.ColumnNames);
+}
