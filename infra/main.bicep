@@ -21,6 +21,9 @@ param warehouse string = 'bigquery'
 param bigQueryProject string = ''
 param bigQueryDataset string = 'nba_backfill'
 
+@description('BigQuery location of the dataset; jobs run there.')
+param bigQueryLocation string = 'US'
+
 @description('Longest date range one request may backfill.')
 param maxRangeDays int = 400
 
@@ -53,6 +56,8 @@ module app 'modules/functionapp.bicep' = {
       NBA_DUCKDB_PATH: '/home/data/warehouse.duckdb'
       NBA_BIGQUERY_PROJECT: bigQueryProject
       NBA_BIGQUERY_DATASET: bigQueryDataset
+      NBA_BIGQUERY_LOCATION: bigQueryLocation
+      NBA_BIGQUERY_ENDPOINT: 'https://bigquery.googleapis.com/'
       NBA_BIGQUERY_CREDENTIALS: '@Microsoft.KeyVault(VaultName=${vault.outputs.vaultName};SecretName=bigquery-service-account)'
       NBA_RAW_CONTAINER: 'raw'
       NBA_REPORTS_CONTAINER: 'reports'

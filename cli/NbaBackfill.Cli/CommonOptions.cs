@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NbaBackfill.Api;
 using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
 using NbaBackfill.Warehouse;
@@ -11,7 +12,10 @@ internal static class CommonOptions
 {
     public const string DefaultDb = ".nba/warehouse.duckdb";
 
-    public static Option<string?> Db() => new("--db") { Description = $"DuckDB warehouse file (default: $NBA_DB or {DefaultDb})" };
+    public static Option<string?> Db() => new("--db")
+    {
+        Description = $"the warehouse: a DuckDB file, or bigquery://PROJECT/DATASET (default: $NBA_DB or {DefaultDb})",
+    };
 
     public static Option<string> From(bool required = true) => new("--from") { Description = "first date, YYYY-MM-DD", Required = required };
 
@@ -22,18 +26,25 @@ internal static class CommonOptions
     public static string DbPath(ParseResult result, Option<string?> db, CliEnvironment env) =>
         result.GetValue(db) ?? env.Variable("NBA_DB") ?? DefaultDb;
 
-    public static async Task<IWarehouse> OpenWarehouseAsync(string path, CancellationToken ct)
+    public static async Task<IWarehouse> OpenWarehouseAsync(string target, CliEnvironment env, CancellationToken ct)
     {
         try
         {
-            // This process owns the DuckDB file (one process per file), so caching history reads is safe.
-            return new CachingWarehouse(await DuckDbWarehouse.OpenAsync(path, ct));
+            // BigQuery is shared with other writers (the Functions app); a DuckDB file is this process's alone (one
+            // process per file), so caching its history reads is safe.
+            return WarehouseConnector.IsBigQuery(target)
+                ? await WarehouseConnector.OpenTargetAsync(target, env.Variable, env.Time, ct)
+                : new CachingWarehouse(await DuckDbWarehouse.OpenAsync(target, ct));
         }
-        catch (WarehouseException e)
+        catch (Exception e) when (e is WarehouseException or ArgumentException)
         {
             throw new UsageException(e.Message);
         }
     }
+
+    /// <summary>Where local files of a warehouse live (landing, reports, the API token): next to a DuckDB file, or .nba/.</summary>
+    public static string WorkDir(string target) =>
+        Path.GetDirectoryName(Path.GetFullPath(WarehouseConnector.IsBigQuery(target) ? DefaultDb : target))!;
 
     public static DateOnly ParseDate(string? text, string option)
     {
@@ -68,5 +79,5 @@ internal static class CommonOptions
             ? ProcessorIds.All
             : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Processor).Distinct().Order().ToList();
 
-    public static string LandingRoot(string dbPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "landing");
+    public static string LandingRoot(string dbPath) => Path.Combine(WorkDir(dbPath), "landing");
 }

@@ -9,6 +9,8 @@ public static class AppSettings
     public const string BigQueryProject = "NBA_BIGQUERY_PROJECT";
     public const string BigQueryDataset = "NBA_BIGQUERY_DATASET";
     public const string BigQueryCredentials = "NBA_BIGQUERY_CREDENTIALS";
+    public const string BigQueryLocation = "NBA_BIGQUERY_LOCATION";
+    public const string BigQueryEndpoint = "NBA_BIGQUERY_ENDPOINT";
     public const string RawContainer = "NBA_RAW_CONTAINER";
     public const string ReportsContainer = "NBA_REPORTS_CONTAINER";
     public const string DailySchedule = "NBA_DAILY_SCHEDULE";
@@ -18,7 +20,7 @@ public static class AppSettings
 
     public static IReadOnlyList<string> All { get; } =
     [
-        TaskHub, Warehouse, DuckDbPath, BigQueryProject, BigQueryDataset, BigQueryCredentials, RawContainer, ReportsContainer,
+        TaskHub, Warehouse, DuckDbPath, BigQueryProject, BigQueryDataset, BigQueryCredentials, BigQueryLocation, BigQueryEndpoint, RawContainer, ReportsContainer,
         DailySchedule, DailyCatchUpDays, MaxRangeDays, MaxBodyBytes,
     ];
 

@@ -36,7 +36,7 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
                 .Select(x => (ITableRow)new StatusRow(input.RunId, x.n.Processor.ToString(), x.n.Date, "pending", null, 0, null, null, 0, 0)).ToList();
             await warehouse.UpsertAsync(TableCatalog.BackfillStatus, pending, ct);
         }
-        return new PlanOutput(plan, succeeded.Order().ToArray());
+        return new PlanOutput(PackedCheckpoint.Pack(plan), succeeded.Order().ToArray());
     }
 
     /// <summary>The plan alone (dry run): no writes.</summary>

@@ -26,8 +26,9 @@ public static class BackfillOrchestrator
     public static async Task<BackfillOutcome?> RunAsync(TaskOrchestrationContext context, BackfillInput input)
     {
         var startedAt = input.StartedAt ?? context.CurrentUtcDateTime;
-        var plan = input.Plan;
-        var state = input.State;
+        var checkpoint = input.PackedCheckpoint is { } packed ? PackedCheckpoint.Unpack<Checkpoint>(packed) : null;
+        var plan = checkpoint?.Plan;
+        var state = checkpoint?.State;
         if (plan is null || state is null)
         {
             var planned = await context.CallActivityAsync<PlanOutput>(
@@ -48,7 +49,7 @@ public static class BackfillOrchestrator
             if (batches.Count == 0) break;
             if (episodeWave == WavesPerEpisode)
             {
-                context.ContinueAsNew(input with { Plan = plan, State = state, StartedAt = startedAt });
+                context.ContinueAsNew(input with { PackedCheckpoint = PackedCheckpoint.Pack(new Checkpoint(plan, state)), StartedAt = startedAt });
                 return null;
             }
 

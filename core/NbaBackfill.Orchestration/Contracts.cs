@@ -14,20 +14,22 @@ public static class TaskNames
     public const string FinalizeRun = "FinalizeRun";
 }
 
-/// <summary>The orchestration's input; after ContinueAsNew it also carries the plan and the checkpoint.</summary>
+/// <summary>The orchestration's input; after ContinueAsNew it also carries the packed <see cref="Orchestration.Checkpoint"/>.</summary>
 public sealed record BackfillInput(
     string RunId,
     BackfillRequest Request,
     string Engine,
-    BackfillPlan? Plan = null,
-    BackfillState? State = null,
+    string? PackedCheckpoint = null,
     DateTime? StartedAt = null,
     int Retries = 0);
 
 public sealed record PlanInput(string RunId, BackfillRequest Request, string Engine, DateTime StartedAt);
 
-/// <summary>The plan, with the nodes a previous attempt of this run already finished (resume).</summary>
-public sealed record PlanOutput(BackfillPlan Plan, int[] AlreadySucceeded);
+/// <summary>The plan (packed: it can be megabytes), with the nodes a previous attempt of this run already finished (resume).</summary>
+public sealed record PlanOutput(string PackedPlan, int[] AlreadySucceeded)
+{
+    public BackfillPlan Plan => Orchestration.PackedCheckpoint.Unpack<BackfillPlan>(PackedPlan);
+}
 
 public sealed record BatchInput(string RunId, ProcessorId Processor, DateOnly[] Dates, int[] Nodes, int Attempt, DateTime StartedAt);
 

@@ -21,7 +21,7 @@ public class BackfillOrchestratorTests
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc));
         context.Setup(c => c.CallActivityAsync<PlanOutput>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Callback<TaskName, object?, TaskOptions?>((n, _, _) => calls.Add(n.Name))
-            .ReturnsAsync(new PlanOutput(plan, []));
+            .ReturnsAsync(new PlanOutput(PackedCheckpoint.Pack(plan), []));
         context.Setup(c => c.CallActivityAsync<BatchOutput>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns<TaskName, object?, TaskOptions?>((n, input, _) =>
             {
@@ -76,8 +76,10 @@ public class BackfillOrchestratorTests
         Assert.Null(outcome);
         Assert.NotNull(carried);
         Assert.Equal(BackfillOrchestrator.WavesPerEpisode, calls.Count(c => c == TaskNames.ProcessBatch));
-        Assert.Equal(BackfillOrchestrator.WavesPerEpisode, carried.State!.Count(NodeStatus.Succeeded));
-        Assert.Same(plan, carried.Plan);
+        var checkpoint = PackedCheckpoint.Unpack<Checkpoint>(carried.PackedCheckpoint!);
+        Assert.Equal(BackfillOrchestrator.WavesPerEpisode, checkpoint.State.Count(NodeStatus.Succeeded));
+        Assert.Equal(plan.Nodes, checkpoint.Plan.Nodes);
+        Assert.Equal(plan.Dependencies.SelectMany(d => d), checkpoint.Plan.Dependencies.SelectMany(d => d));
 
         // The next episode picks up from the checkpoint without planning again.
         calls.Clear();

@@ -19,17 +19,21 @@ public sealed class MiniSeason
         "game_id,game_date,season,team_id,team_abbr,opponent_abbr,is_home,player_id,player_name,minutes,fgm,fga,fg3m,fg3a,ftm,fta,oreb,dreb,reb,ast,stl,blk,tov,pf,pts,plus_minus\n");
     private StringBuilder? _zones;
     private int _gameNumber;
+    private string _season = Season;
 
     public List<string> GameIds { get; } = [];
 
     /// <summary>Builds <paramref name="days"/> consecutive game days; <paramref name="skip"/> drops a player's games.</summary>
-    public static MiniSeason Daily(int days, Func<int, long, bool>? skip = null, bool withZones = false)
+    public static MiniSeason Daily(int days, Func<int, long, bool>? skip = null, bool withZones = false) => Daily(Season, Day1, days, skip, withZones);
+
+    /// <summary>The same, for another season label (e.g. "2004-05") starting on <paramref name="firstDay"/>.</summary>
+    public static MiniSeason Daily(string label, DateOnly firstDay, int days, Func<int, long, bool>? skip = null, bool withZones = false)
     {
-        var season = new MiniSeason();
+        var season = new MiniSeason { _season = label };
         if (withZones) season._zones = new StringBuilder("game_id,team_id,player_id,zone,attempts,makes\n");
         for (var day = 0; day < days; day++)
         {
-            var date = Day1.AddDays(day);
+            var date = firstDay.AddDays(day);
             foreach (var (home, away) in new[] { (0, 1), (2, 3) })
             {
                 var id = season.AddGame(date, Teams[home].Abbr, Teams[away].Abbr);
@@ -57,7 +61,8 @@ public sealed class MiniSeason
 
     public string AddGame(DateOnly date, string home, string away)
     {
-        var id = $"00930{++_gameNumber:00000}";
+        // NBA game ids carry the season's year: ids of different seasons never collide.
+        var id = $"009{_season[2..4]}{++_gameNumber:00000}";
         GameIds.Add(id);
         _games.Append(CultureInfo.InvariantCulture,
             $"{id},{date:yyyy-MM-dd},{home},{away},{Teams.First(t => t.Abbr == home).Id},{Teams.First(t => t.Abbr == away).Id}\n");
@@ -67,7 +72,7 @@ public sealed class MiniSeason
     /// <summary>A stat line of 13 points: 5/10 FG (2/4 from three), 1/2 FT, 5 rebounds, 30 minutes.</summary>
     public void AddBoxRow(string gameId, DateOnly date, int team, int opp, bool isHome, long player, string? statsOverride = null) =>
         _box.Append(CultureInfo.InvariantCulture,
-            $"{gameId},{date:yyyy-MM-dd},{Season},{Teams[team].Id},{Teams[team].Abbr},{Teams[opp].Abbr},{(isHome ? "true" : "false")},{player},Player {player},{statsOverride ?? "30,5,10,2,4,1,2,2,3,5,3,1,0,2,3,13,0"}\n");
+            $"{gameId},{date:yyyy-MM-dd},{_season},{Teams[team].Id},{Teams[team].Abbr},{Teams[opp].Abbr},{(isHome ? "true" : "false")},{player},Player {player},{statsOverride ?? "30,5,10,2,4,1,2,2,3,5,3,1,0,2,3,13,0"}\n");
 
     public string AppendRawBoxLine(string line)
     {

@@ -21,7 +21,7 @@ internal static class ExportCommand
                 throw new UsageException($"unknown table '{name}' (known: {string.Join(", ", TableCatalog.All.Select(t => t.Name))})");
             }
             var path = result.GetValue(output)!;
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), env, ct);
             var rows = await warehouse.ReadAllAsync(schema, null, ct);
             var full = Path.GetFullPath(path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);

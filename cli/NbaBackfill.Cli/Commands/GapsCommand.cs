@@ -19,7 +19,7 @@ internal static class GapsCommand
         command.SetAction(async (result, ct) =>
         {
             var range = CommonOptions.Range(result, from, to);
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), env, ct);
             await env.Out.WriteAsync(await RenderAsync(warehouse, range, ct));
             return ExitCodes.Complete;
         });

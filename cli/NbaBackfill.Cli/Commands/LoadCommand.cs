@@ -31,7 +31,7 @@ internal static class LoadCommand
                 "local" => new LocalFolderLanding(CommonOptions.LandingRoot(dbPath)),
                 _ => null,
             };
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             var landing = new LocalFolderLanding(CommonOptions.LandingRoot(dbPath));
             var summary = source is null
                 ? await SeasonLoader.LoadAsync(new FolderRawSource(dir!), Path.GetFullPath(dir!), warehouse, landing, env.Time, result.GetValue(season), ct)

@@ -19,7 +19,7 @@ internal static class ProcessCommand
         {
             var id = CommonOptions.Processor(result.GetValue(processor));
             var range = CommonOptions.Range(result, from, to);
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), env, ct);
             var now = env.Time.GetUtcNow();
             var stamp = new RunStamp($"process-{id}-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}", now);
             var output = await ProcessorRunner.RunAsync(id, warehouse, range, stamp, ct);

@@ -21,7 +21,7 @@ internal static class ReconcileCommand
         {
             var range = CommonOptions.Range(result, from, to);
             var ids = CommonOptions.Processors(result.GetValue(processors));
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), env, ct);
             var report = await ReconciliationReader.ReconcileAsync(warehouse, range, ids, ct);
             if (result.GetValue(json))
             {

@@ -29,7 +29,7 @@ internal static class RetryCommand
         {
             var engineName = result.GetValue(engineOption)!;
             if (engineName is not ("inprocess" or "azurestorage")) throw new UsageException($"--engine: '{engineName}' is not inprocess or azurestorage");
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), env, ct);
             var id = result.GetValue(run);
             var original = await RetryPlanning.FindRunAsync(warehouse, id, ct)
                 ?? throw new UsageException(id is null ? "no runs to retry" : $"unknown run '{id}'");

@@ -78,7 +78,7 @@ internal static class RunCommand
             var faultRate = result.GetValue(faults);
             if (faultRate is < 0 or > 0.5) throw new UsageException($"--inject-faults: {faultRate} is not between 0 and 0.5");
             var dbPath = CommonOptions.DbPath(result, db, env);
-            await using var opened = await CommonOptions.OpenWarehouseAsync(dbPath, ct);
+            await using var opened = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             IWarehouse warehouse = faultRate > 0 ? new FaultInjectingWarehouse(opened, faultRate, result.GetValue(faultSeed)) : opened;
             if (result.GetValue(seasonDir) is { } dir)
             {
@@ -97,7 +97,7 @@ internal static class RunCommand
 
             IRunReportSink reports = result.GetValue(reportsContainer) is { } rc
                 ? new BlobRunReportSink(LandCommand.Container(result.GetValue(storage) ?? env.Variable("NBA_STORAGE"), rc, env))
-                : new FolderRunReportSink(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "reports"));
+                : new FolderRunReportSink(Path.Combine(CommonOptions.WorkDir(dbPath), "reports"));
             return await ExecuteAsync(env, warehouse, request, null, new EngineChoice(engineName, result.GetValue(storage), hub), asJson, ct, reports);
         });
         return command;

@@ -16,7 +16,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show backfill runs and their progress") { run, db };
         command.SetAction(async (result, ct) =>
         {
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), ct);
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(CommonOptions.DbPath(result, db, env), env, ct);
             var runs = (await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, ct)).Select(r => RunRow.From(new Row(r))).OrderBy(r => r.StartedAt).ToList();
             var id = result.GetValue(run);
             var sb = new StringBuilder();

@@ -51,11 +51,11 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     };
 
     private readonly WebApplication _app;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, FakeJob> _jobs = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FakeJob> _jobs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RSA> _serviceAccounts = new(StringComparer.Ordinal);
     private readonly List<InjectedFault> _faults = [];
+    private readonly Queue<(string Reason, string Message, int Times)> _jobFaults = new();
     private readonly List<string> _violations = [];
     private readonly List<FakeRequest> _requests = [];
     private int _jobCounter;
@@ -133,6 +133,12 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         lock (_faults) _faults.Add(new InjectedFault(match, status, reason, times));
     }
 
+    /// <summary>The next <paramref name="times"/> query jobs end DONE with this errorResult, without running.</summary>
+    public void FailJobs(string reason, string message, int times = 1)
+    {
+        lock (_faults) _jobFaults.Enqueue((reason, message, times));
+    }
+
     public int RequestCount(string method, string pathContains) =>
         Requests.Count(r => r.Method == method && r.Path.Contains(pathContains, StringComparison.Ordinal));
 
@@ -140,8 +146,9 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     {
         var request = context.Request;
         var path = request.Path.Value ?? "";
+        var started = TimeProvider.System.GetTimestamp();
         int status;
-        JsonObject body;
+        object body;
         try
         {
             var fault = TakeFault(request.Method, path);
@@ -153,15 +160,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
             else
             {
                 Authorize(request);
-                await _gate.WaitAsync();
-                try
-                {
-                    body = await RouteAsync(request, path);
-                }
-                finally
-                {
-                    _gate.Release();
-                }
+                body = await RouteAsync(request, path);
             }
             status = 200;
         }
@@ -172,13 +171,14 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
                 ? new JsonObject { ["error"] = e.Reason, ["error_description"] = e.Message } // OAuth 2.0 error shape
                 : ErrorBody(e.Status, e.Reason, e.Message);
         }
-        lock (_requests) _requests.Add(new FakeRequest(request.Method, path + request.QueryString, status));
+        lock (_requests) _requests.Add(new FakeRequest(request.Method, path + request.QueryString, status, TimeProvider.System.GetElapsedTime(started)));
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=UTF-8";
-        await context.Response.WriteAsync(body.ToJsonString());
+        await context.Response.WriteAsync(body as string ?? ((JsonNode)body).ToJsonString());
     }
 
-    private async Task<JsonObject> RouteAsync(HttpRequest request, string path)
+    /// <summary>Answers a request: a JSON object, or JSON text already encoded (result pages).</summary>
+    private async Task<object> RouteAsync(HttpRequest request, string path)
     {
         var m = ApiPath().Match(path);
         if (!m.Success) throw Violation(404, "notFound", $"no such REST resource: {request.Method} {path}");
@@ -241,7 +241,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         throw Violation(404, "notFound", $"no such REST method: {method} {path}");
     }
 
-    private async Task<JsonObject> QueryAsync(HttpRequest request)
+    private async Task<string> QueryAsync(HttpRequest request)
     {
         var body = await ReadJsonAsync(request);
         CheckFields(body, QueryRequestFields, "QueryRequest");
@@ -254,7 +254,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         return Page(job, body["maxResults"]?.GetValue<int>(), null);
     }
 
-    private JsonObject QueryResults(HttpRequest request, string jobId)
+    private string QueryResults(HttpRequest request, string jobId)
     {
         var job = _jobs.GetValueOrDefault(jobId) ?? throw new FakeBigQueryError(404, "notFound", $"Not found: Job {Project}:US.{jobId}");
         if (request.Query["location"].Count == 0) throw Violation(400, "invalid", "getQueryResults needs location= for jobs outside US/EU multi-regions");
@@ -262,7 +262,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         return Page(job, max, request.Query["pageToken"].FirstOrDefault());
     }
 
-    private static JsonObject Page(FakeJob job, int? maxResults, string? pageToken)
+    private static string Page(FakeJob job, int? maxResults, string? pageToken)
     {
         var page = new JsonObject
         {
@@ -273,25 +273,31 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         {
             job.PendingPolls--;
             page["jobComplete"] = false;
-            return page;
+            return page.ToJsonString();
         }
         var result = job.Result!;
         var offset = pageToken is null ? 0 : int.Parse(pageToken, CultureInfo.InvariantCulture);
-        var size = maxResults ?? int.MaxValue;
-        var rows = result.Rows.Skip(offset).Take(size).Select(row => job.UseInt64Timestamp ? row.DeepClone() : FloatSecondTimestamps(row, result.Fields)).ToArray();
+        var rows = result.Rows.Skip(offset).Take(maxResults ?? int.MaxValue).ToList();
         page["jobComplete"] = true;
         page["schema"] = new JsonObject { ["fields"] = new JsonArray(result.Fields.Select(f => (JsonNode)f.DeepClone()).ToArray()) };
         page["totalRows"] = result.Rows.Count.ToString(CultureInfo.InvariantCulture);
-        page["rows"] = new JsonArray(rows);
-        if (offset + rows.Length < result.Rows.Count) page["pageToken"] = (offset + rows.Length).ToString(CultureInfo.InvariantCulture);
+        if (offset + rows.Count < result.Rows.Count) page["pageToken"] = (offset + rows.Count).ToString(CultureInfo.InvariantCulture);
         if (result.DmlAffectedRows is { } affected) page["numDmlAffectedRows"] = affected.ToString(CultureInfo.InvariantCulture);
-        return page;
+        var text = new StringBuilder(page.ToJsonString());
+        text.Length--; // reopen the object to append the pre-encoded rows
+        text.Append(",\"rows\":[");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) text.Append(',');
+            text.Append(job.UseInt64Timestamp ? rows[i] : FloatSecondTimestamps(rows[i], result.Fields));
+        }
+        return text.Append("]}").ToString();
     }
 
     // Without formatOptions.useInt64Timestamp the API returns timestamps as float seconds, which lose microseconds.
-    private static JsonNode FloatSecondTimestamps(JsonObject row, IReadOnlyList<JsonObject> fields)
+    private static string FloatSecondTimestamps(string row, IReadOnlyList<JsonObject> fields)
     {
-        var copy = row.DeepClone();
+        var copy = JsonNode.Parse(row)!;
         var cells = copy["f"]!.AsArray();
         for (var i = 0; i < fields.Count; i++)
         {
@@ -300,7 +306,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
                 cells[i]!["v"] = (long.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture) / 1e6).ToString("E", CultureInfo.InvariantCulture);
             }
         }
-        return copy;
+        return copy.ToJsonString();
     }
 
     private async Task<JsonObject> InsertQueryJobAsync(HttpRequest request)
@@ -313,6 +319,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         var job = NewJob(JobId(body), "query");
         try
         {
+            if (TakeJobFault() is { } fault) throw new FakeBigQueryError(400, fault.Reason, fault.Message);
             job.Result = Store.Execute(query["query"]!.GetValue<string>(), parameters);
         }
         catch (FakeBigQueryError e) when (e.Status != 401)
@@ -381,14 +388,13 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         var id = reference["jobId"]?.GetValue<string>() ?? throw Violation(400, "invalid", "jobReference.jobId is required");
         if (!JobIdPattern().IsMatch(id)) throw Violation(400, "invalid", $"Invalid job ID \"{id}\": letters, numbers, dashes and underscores, at most 1,024");
         if (reference["projectId"]?.GetValue<string>() != Project) throw Violation(400, "invalid", "jobReference.projectId must be the project of the URL");
-        if (_jobs.ContainsKey(id)) throw new FakeBigQueryError(409, "duplicate", $"Already Exists: Job {Project}:US.{id}");
         return id;
     }
 
     private FakeJob NewJob(string id, string kind)
     {
         var job = new FakeJob(id, kind) { PendingPolls = JobPendingPolls };
-        _jobs[id] = job;
+        if (!_jobs.TryAdd(id, job)) throw new FakeBigQueryError(409, "duplicate", $"Already Exists: Job {Project}:US.{id}");
         return job;
     }
 
@@ -522,6 +528,17 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         return new FakeBigQueryError(status, reason, message);
     }
 
+    private (string Reason, string Message)? TakeJobFault()
+    {
+        lock (_faults)
+        {
+            if (_jobFaults.Count == 0) return null;
+            var (reason, message, times) = _jobFaults.Dequeue();
+            if (times > 1) _jobFaults.Enqueue((reason, message, times - 1));
+            return (reason, message);
+        }
+    }
+
     private InjectedFault? TakeFault(string method, string path)
     {
         lock (_faults)
@@ -591,4 +608,4 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     }
 }
 
-public sealed record FakeRequest(string Method, string Path, int Status);
+public sealed record FakeRequest(string Method, string Path, int Status, TimeSpan Elapsed);

@@ -26,7 +26,11 @@ public sealed partial class FakeBigQueryStore : IDisposable
 {
     public const int DailyTableModificationLimit = 1_500;
 
-    private readonly DuckDBConnection _db = new("Data Source=:memory:");
+    // A DuckDB file per fake, a connection per request: requests run side by side, as on BigQuery, and two
+    // transactions on one table conflict as they do there.
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"fake-bigquery-{Path.GetRandomFileName()}.duckdb");
+    private readonly DuckDBConnection _keeper;
+    private readonly Lock _meta = new();
     private readonly string _project;
     private readonly Dictionary<string, JsonObject> _tables = new(StringComparer.Ordinal);
     private readonly HashSet<string> _datasets = new(StringComparer.Ordinal);
@@ -35,29 +39,53 @@ public sealed partial class FakeBigQueryStore : IDisposable
     public FakeBigQueryStore(string project)
     {
         _project = project;
-        _db.Open();
+        _keeper = new DuckDBConnection($"Data Source={_path}");
+        _keeper.Open();
     }
 
     public int ModificationLimit { get; set; } = DailyTableModificationLimit;
 
     /// <summary>Table modifications today, by `dataset.table`.</summary>
-    public IReadOnlyDictionary<string, int> Modifications => _modifications;
+    public IReadOnlyDictionary<string, int> Modifications
+    {
+        get { lock (_meta) return new Dictionary<string, int>(_modifications); }
+    }
 
-    public void StartNewDay() => _modifications.Clear();
+    public void StartNewDay()
+    {
+        lock (_meta) _modifications.Clear();
+    }
 
-    public bool HasDataset(string dataset) => _datasets.Contains(dataset);
+    public bool HasDataset(string dataset)
+    {
+        lock (_meta) return _datasets.Contains(dataset);
+    }
 
     public void CreateDataset(string dataset)
     {
-        if (!_datasets.Add(dataset)) throw new FakeBigQueryError(409, "duplicate", $"Already Exists: Dataset {_project}:{dataset}");
-        Exec($"CREATE SCHEMA \"{dataset}\"");
+        lock (_meta)
+        {
+            if (!_datasets.Add(dataset)) throw new FakeBigQueryError(409, "duplicate", $"Already Exists: Dataset {_project}:{dataset}");
+            Exec(_keeper, $"CREATE SCHEMA \"{dataset}\"");
+        }
     }
 
-    public JsonObject? GetTable(string dataset, string table) => _tables.GetValueOrDefault($"{dataset}.{table}")?.DeepClone().AsObject();
+    public JsonObject? GetTable(string dataset, string table)
+    {
+        lock (_meta) return _tables.GetValueOrDefault($"{dataset}.{table}")?.DeepClone().AsObject();
+    }
 
-    public IReadOnlyCollection<string> TableNames => _tables.Keys;
+    public IReadOnlyCollection<string> TableNames
+    {
+        get { lock (_meta) return _tables.Keys.ToList(); }
+    }
 
     public void CreateTable(string dataset, JsonObject resource)
+    {
+        lock (_meta) CreateTableLocked(dataset, resource);
+    }
+
+    private void CreateTableLocked(string dataset, JsonObject resource)
     {
         var table = resource["tableReference"]?["tableId"]?.GetValue<string>() ?? throw Invalid("tableReference.tableId is required");
         if (!_datasets.Contains(dataset)) throw NotFound($"Dataset {_project}:{dataset}");
@@ -95,48 +123,63 @@ public sealed partial class FakeBigQueryStore : IDisposable
                 if (fields.All(f => f!["name"]!.GetValue<string>() != c!.GetValue<string>())) throw Invalid($"The field specified for clustering cannot be found: {c}");
             }
         }
-        Exec($"CREATE TABLE \"{dataset}\".\"{table}\" ({string.Join(", ", columns)})");
+        Exec(_keeper, $"CREATE TABLE \"{dataset}\".\"{table}\" ({string.Join(", ", columns)})");
         _tables[$"{dataset}.{table}"] = resource.DeepClone().AsObject();
     }
 
     public void DeleteTable(string dataset, string table)
     {
-        if (!_tables.Remove($"{dataset}.{table}")) throw NotFound($"Table {_project}:{dataset}.{table}");
-        Exec($"DROP TABLE \"{dataset}\".\"{table}\"");
+        lock (_meta)
+        {
+            if (!_tables.Remove($"{dataset}.{table}")) throw NotFound($"Table {_project}:{dataset}.{table}");
+            Exec(_keeper, $"DROP TABLE \"{dataset}\".\"{table}\"");
+        }
     }
 
     /// <summary>A load job: NDJSON checked against the destination's schema, then the table replaced or appended.</summary>
     public long Load(string dataset, string table, string writeDisposition, string ndjson)
     {
         if (table.Contains('$', StringComparison.Ordinal)) throw Invalid("partition decorators are not supported by this fake");
-        var resource = _tables.GetValueOrDefault($"{dataset}.{table}") ?? throw NotFound($"Table {_project}:{dataset}.{table}");
-        var fields = resource["schema"]!["fields"]!.AsArray().Select(f => f!.AsObject()).ToList();
+        var resource = GetTable(dataset, table) ?? throw NotFound($"Table {_project}:{dataset}.{table}");
+        var fields = resource["schema"]!["fields"]!.AsArray()
+            .Select(f => new LoadField(f!["name"]!.GetValue<string>(), f["type"]!.GetValue<string>(), f["mode"]?.GetValue<string>() ?? "NULLABLE"))
+            .ToList();
+        var index = fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var rows = new List<object?[]>();
         var lineNumber = 0;
         foreach (var line in ndjson.Split('\n'))
         {
             lineNumber++;
             if (line.Length == 0) continue;
-            JsonObject obj;
+            var row = new object?[fields.Count];
+            var seen = new bool[fields.Count];
             try
             {
-                obj = JsonNode.Parse(line)?.AsObject() ?? throw new JsonException("not an object");
+                using var document = JsonDocument.Parse(line);
+                if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("not an object");
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (!index.TryGetValue(property.Name, out var i)) throw Invalid($"JSON parsing error in row starting at line {lineNumber}: No such field: {property.Name}.");
+                    row[i] = ParseLoadValue(property.Value, fields[i], lineNumber);
+                    seen[i] = true;
+                }
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            catch (JsonException e)
             {
                 throw Invalid($"Error while reading data, error message: JSON table encountered too many errors. Line {lineNumber}: {e.Message}");
             }
-            foreach (var (name, _) in obj)
+            for (var i = 0; i < fields.Count; i++)
             {
-                if (fields.All(f => f["name"]!.GetValue<string>() != name)) throw Invalid($"JSON parsing error in row starting at line {lineNumber}: No such field: {name}.");
+                if (!seen[i]) row[i] = ParseLoadValue(default, fields[i], lineNumber);
             }
-            rows.Add(fields.Select(f => ParseLoadValue(obj[f["name"]!.GetValue<string>()], f, lineNumber)).ToArray());
+            rows.Add(row);
         }
-        if (writeDisposition == "WRITE_EMPTY" && Scalar($"SELECT count(*) FROM \"{dataset}\".\"{table}\"") > 0) throw Invalid($"Already Exists: Table {table} is not empty");
-        CountModifications([$"{dataset}.{table}"]);
-        using var tx = _db.BeginTransaction();
-        if (writeDisposition == "WRITE_TRUNCATE") Exec($"DELETE FROM \"{dataset}\".\"{table}\"");
-        using (var appender = _db.CreateAppender(dataset, table))
+        using var conn = Connect();
+        if (writeDisposition == "WRITE_EMPTY" && Scalar(conn, $"SELECT count(*) FROM \"{dataset}\".\"{table}\"") > 0) throw Invalid($"Already Exists: Table {table} is not empty");
+        lock (_meta) CountModifications([$"{dataset}.{table}"]);
+        using var tx = conn.BeginTransaction();
+        if (writeDisposition == "WRITE_TRUNCATE") Exec(conn, $"DELETE FROM \"{dataset}\".\"{table}\"");
+        using (var appender = conn.CreateAppender(dataset, table))
         {
             foreach (var row in rows)
             {
@@ -156,6 +199,7 @@ public sealed partial class FakeBigQueryStore : IDisposable
     public FakeQueryResult Execute(string sql, IReadOnlyDictionary<string, JsonObject> parameters)
     {
         var statements = sql.Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        using var conn = Connect();
         var pending = new List<string>();
         var inTransaction = false;
         FakeQueryResult? last = null;
@@ -166,15 +210,19 @@ public sealed partial class FakeBigQueryStore : IDisposable
             {
                 if (Regex.IsMatch(statement, @"^BEGIN(\s+TRANSACTION)?$", RegexOptions.IgnoreCase))
                 {
-                    Exec("BEGIN TRANSACTION");
+                    Exec(conn, "BEGIN TRANSACTION");
                     inTransaction = true;
                     continue;
                 }
                 if (Regex.IsMatch(statement, @"^COMMIT(\s+TRANSACTION)?$", RegexOptions.IgnoreCase))
                 {
                     if (!inTransaction) throw Invalid("COMMIT TRANSACTION without BEGIN TRANSACTION");
-                    CountModifications(pending);
-                    Exec("COMMIT");
+                    lock (_meta)
+                    {
+                        CheckQuota(pending);
+                        Exec(conn, "COMMIT");
+                        CountModifications(pending);
+                    }
                     inTransaction = false;
                     pending.Clear();
                     continue;
@@ -184,32 +232,49 @@ public sealed partial class FakeBigQueryStore : IDisposable
                 {
                     var table = $"{target.Groups["dataset"].Value}.{target.Groups["table"].Value}";
                     if (inTransaction) pending.Add(table);
-                    else CountModifications([table]);
+                    else lock (_meta) CountModifications([table]);
                 }
                 var translated = Translate(statement, parameters);
                 if (target.Success)
                 {
-                    using var cmd = _db.CreateCommand();
+                    using var cmd = conn.CreateCommand();
                     cmd.CommandText = translated;
                     affected += cmd.ExecuteNonQuery();
                 }
                 else
                 {
-                    last = Query(translated);
+                    last = Query(conn, translated);
                 }
             }
             if (inTransaction) throw Invalid("Transaction is not committed at the end of the script");
             return last ?? new FakeQueryResult([], [], affected);
         }
+        catch (DuckDBException e) when (e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
+        {
+            Rollback(conn, inTransaction);
+            throw Invalid($"Transaction is aborted due to concurrent update against table(s) {string.Join(", ", pending.Distinct())}", "invalidQuery");
+        }
         catch (DuckDBException e)
         {
-            if (inTransaction) Exec("ROLLBACK");
+            Rollback(conn, inTransaction);
             throw Invalid($"Query error: {e.Message}", "invalidQuery");
         }
         catch
         {
-            if (inTransaction) Exec("ROLLBACK");
+            Rollback(conn, inTransaction);
             throw;
+        }
+    }
+
+    private static void Rollback(DuckDBConnection conn, bool inTransaction)
+    {
+        try
+        {
+            if (inTransaction) Exec(conn, "ROLLBACK");
+        }
+        catch (DuckDBException)
+        {
+            // A conflicting commit has already rolled the transaction back.
         }
     }
 
@@ -220,13 +285,15 @@ public sealed partial class FakeBigQueryStore : IDisposable
         {
             var (project, dataset, table) = (m.Groups["project"].Value, m.Groups["dataset"].Value, m.Groups["table"].Value);
             if (project != _project) throw new FakeBigQueryError(404, "notFound", $"Not found: Project {project}");
-            if (!_tables.ContainsKey($"{dataset}.{table}")) throw NotFound($"Table {_project}:{dataset}.{table} was not found in location US");
+            if (GetTable(dataset, table) is null) throw NotFound($"Table {_project}:{dataset}.{table} was not found in location US");
             return $"\"{dataset}\".\"{table}\"";
         });
         var order = Regex.Match(sql, @"ORDER BY (?<items>.+)$", RegexOptions.IgnoreCase | RegexOptions.Singleline);
         if (order.Success)
         {
-            var repeated = _tables.Values.SelectMany(t => t["schema"]!["fields"]!.AsArray())
+            List<JsonObject> tables;
+            lock (_meta) tables = _tables.Values.ToList();
+            var repeated = tables.SelectMany(t => t["schema"]!["fields"]!.AsArray())
                 .Where(f => f!["mode"]?.GetValue<string>() == "REPEATED").Select(f => f!["name"]!.GetValue<string>()).ToHashSet();
             var item = order.Groups["items"].Value.Split(',').Select(i => i.Trim()).FirstOrDefault(repeated.Contains);
             if (item is not null) throw Invalid($"ORDER BY does not support expressions of type ARRAY<...> ({item})", "invalidQuery");
@@ -263,51 +330,84 @@ public sealed partial class FakeBigQueryStore : IDisposable
         };
     }
 
-    private FakeQueryResult Query(string sql)
+    private static FakeQueryResult Query(DuckDBConnection conn, string sql)
     {
-        using var cmd = _db.CreateCommand();
+        using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         using var reader = cmd.ExecuteReader();
         var fields = new List<JsonObject>();
+        var kinds = new CellKind[reader.FieldCount];
         for (var i = 0; i < reader.FieldCount; i++)
         {
             var type = reader.GetFieldType(i);
             var repeated = type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type);
             var element = repeated ? (type.IsGenericType ? type.GetGenericArguments()[0] : typeof(string)) : type;
-            fields.Add(new JsonObject
+            element = Nullable.GetUnderlyingType(element) ?? element;
+            var bigQueryType = BigQueryTypeOf(element);
+            kinds[i] = repeated ? CellKind.List : bigQueryType switch
             {
-                ["name"] = reader.GetName(i),
-                ["type"] = BigQueryTypeOf(Nullable.GetUnderlyingType(element) ?? element),
-                ["mode"] = repeated ? "REPEATED" : "NULLABLE",
-            });
+                "STRING" => CellKind.String, "BOOLEAN" => CellKind.Bool, "FLOAT" => CellKind.Double, "DATE" => CellKind.Date,
+                "TIMESTAMP" => CellKind.Timestamp, _ => CellKind.Integer,
+            };
+            fields.Add(new JsonObject { ["name"] = reader.GetName(i), ["type"] = bigQueryType, ["mode"] = repeated ? "REPEATED" : "NULLABLE" });
         }
-        var rows = new List<JsonObject>();
+        // Rows are kept as the JSON text the API sends ({"f":[{"v":"..."}]}): pages are cut from them without re-encoding.
+        var rows = new List<string>();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer);
         while (reader.Read())
         {
-            var cells = new JsonArray();
-            for (var i = 0; i < reader.FieldCount; i++)
+            buffer.ResetWrittenCount();
+            writer.Reset();
+            writer.WriteStartObject();
+            writer.WriteStartArray("f");
+            for (var i = 0; i < kinds.Length; i++)
             {
-                cells.Add(new JsonObject { ["v"] = reader.IsDBNull(i) ? null : Cell(reader.GetValue(i)) });
+                writer.WriteStartObject();
+                writer.WritePropertyName("v");
+                if (reader.IsDBNull(i)) writer.WriteNullValue();
+                else
+                {
+                    switch (kinds[i])
+                    {
+                        case CellKind.String: writer.WriteStringValue(reader.GetString(i)); break;
+                        case CellKind.Bool: writer.WriteStringValue(reader.GetBoolean(i) ? "true" : "false"); break;
+                        case CellKind.Double: writer.WriteStringValue(FormatDouble(reader.GetDouble(i))); break;
+                        case CellKind.Date: writer.WriteStringValue(reader.GetFieldValue<DateOnly>(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+                        case CellKind.Timestamp: writer.WriteStringValue(Micros(reader.GetDateTime(i))); break;
+                        case CellKind.Integer: writer.WriteStringValue(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)); break;
+                        default:
+                            writer.WriteStartArray();
+                            foreach (var e in (IEnumerable)reader.GetValue(i))
+                            {
+                                writer.WriteStartObject();
+                                writer.WriteString("v", e switch
+                                {
+                                    null => null,
+                                    double d => FormatDouble(d),
+                                    bool b => b ? "true" : "false",
+                                    _ => Convert.ToString(e, CultureInfo.InvariantCulture),
+                                });
+                                writer.WriteEndObject();
+                            }
+                            writer.WriteEndArray();
+                            break;
+                    }
+                }
+                writer.WriteEndObject();
             }
-            rows.Add(new JsonObject { ["f"] = cells });
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.Flush();
+            rows.Add(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
         return new FakeQueryResult(fields, rows, null);
     }
 
-    /// <summary>Result cells are strings (and arrays of `{"v": ...}`), as the REST API returns them.</summary>
-    private static JsonNode? Cell(object value) => value switch
-    {
-        string s => s,
-        bool b => b ? "true" : "false",
-        double d => FormatDouble(d),
-        float f => FormatDouble(f),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t => ((DateTime.SpecifyKind(t, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks / 10).ToString(CultureInfo.InvariantCulture),
-        DateTimeOffset t => ((t.UtcDateTime - DateTime.UnixEpoch).Ticks / 10).ToString(CultureInfo.InvariantCulture),
-        IEnumerable list => new JsonArray(list.Cast<object?>().Select(e => (JsonNode)new JsonObject { ["v"] = e is null ? null : Cell(e) }).ToArray()),
-        IConvertible c when value is not char => Convert.ToString(c, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
+    private enum CellKind { String, Bool, Double, Date, Timestamp, Integer, List }
+
+    private static string Micros(DateTime t) =>
+        ((DateTime.SpecifyKind(t, DateTimeKind.Utc) - DateTime.UnixEpoch).Ticks / 10).ToString(CultureInfo.InvariantCulture);
 
     private static string FormatDouble(double d) =>
         double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : d.ToString("R", CultureInfo.InvariantCulture);
@@ -320,53 +420,53 @@ public sealed partial class FakeBigQueryStore : IDisposable
         : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? "TIMESTAMP"
         : "INTEGER";
 
-    private static object? ParseLoadValue(JsonNode? node, JsonObject field, int line)
+    private sealed record LoadField(string Name, string Type, string Mode);
+
+    private static object? ParseLoadValue(JsonElement node, LoadField field, int line)
     {
-        var name = field["name"]!.GetValue<string>();
-        var type = field["type"]!.GetValue<string>();
-        var mode = field["mode"]?.GetValue<string>() ?? "NULLABLE";
-        if (mode == "REPEATED")
+        var missing = node.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+        if (field.Mode == "REPEATED")
         {
-            if (node is null) return Array.Empty<object>();
-            if (node is not JsonArray array) throw Invalid($"JSON parsing error in row starting at line {line}: Array specified for non-repeated field: {name}.");
-            var items = array.Select(e => e is null
-                ? throw Invalid($"JSON parsing error in row starting at line {line}: Only optional fields can be set to NULL. Field: {name}")
-                : ParseScalar(e, type, name, line)).ToList();
-            return type is "FLOAT" or "FLOAT64" ? items.Cast<double>().ToList() : type is "STRING" ? items.Cast<string>().ToList() : items;
+            if (missing) return field.Type is "FLOAT" or "FLOAT64" ? new List<double>() : new List<string>();
+            if (node.ValueKind != JsonValueKind.Array) throw Invalid($"JSON parsing error in row starting at line {line}: Array specified for non-repeated field: {field.Name}.");
+            var items = node.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null
+                ? throw Invalid($"JSON parsing error in row starting at line {line}: Only optional fields can be set to NULL. Field: {field.Name}")
+                : ParseScalar(e, field, line)).ToList();
+            return field.Type is "FLOAT" or "FLOAT64" ? items.Cast<double>().ToList() : field.Type is "STRING" ? items.Cast<string>().ToList() : items;
         }
-        if (node is null)
+        if (missing)
         {
-            if (mode == "REQUIRED") throw Invalid($"JSON parsing error in row starting at line {line}: Only optional fields can be set to NULL. Field: {name}");
+            if (field.Mode == "REQUIRED") throw Invalid($"JSON parsing error in row starting at line {line}: Only optional fields can be set to NULL. Field: {field.Name}");
             return null;
         }
-        return ParseScalar(node, type, name, line);
+        return ParseScalar(node, field, line);
     }
 
-    private static object ParseScalar(JsonNode node, string type, string name, int line)
+    private static object ParseScalar(JsonElement node, LoadField field, int line)
     {
         try
         {
-            var kind = node.GetValueKind();
-            return type switch
+            var kind = node.ValueKind;
+            return field.Type switch
             {
-                "STRING" when kind == JsonValueKind.String => node.GetValue<string>(),
-                "INTEGER" or "INT64" when kind == JsonValueKind.Number => node.GetValue<long>(),
-                "INTEGER" or "INT64" when kind == JsonValueKind.String => long.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture),
-                "FLOAT" or "FLOAT64" when kind == JsonValueKind.Number => node.GetValue<double>(),
-                "FLOAT" or "FLOAT64" when kind == JsonValueKind.String => node.GetValue<string>() switch
+                "STRING" when kind == JsonValueKind.String => node.GetString()!,
+                "INTEGER" or "INT64" when kind == JsonValueKind.Number => node.GetInt64(),
+                "INTEGER" or "INT64" when kind == JsonValueKind.String => long.Parse(node.GetString()!, CultureInfo.InvariantCulture),
+                "FLOAT" or "FLOAT64" when kind == JsonValueKind.Number => node.GetDouble(),
+                "FLOAT" or "FLOAT64" when kind == JsonValueKind.String => node.GetString() switch
                 {
                     "NaN" => double.NaN, "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity,
-                    var s => double.Parse(s, CultureInfo.InvariantCulture),
+                    var s => double.Parse(s!, CultureInfo.InvariantCulture),
                 },
-                "BOOLEAN" or "BOOL" when kind is JsonValueKind.True or JsonValueKind.False => node.GetValue<bool>(),
-                "DATE" when kind == JsonValueKind.String => DateOnly.ParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                "TIMESTAMP" when kind == JsonValueKind.String => DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture).UtcDateTime,
-                _ => throw new FormatException($"{kind} is not a {type}"),
+                "BOOLEAN" or "BOOL" when kind is JsonValueKind.True or JsonValueKind.False => node.GetBoolean(),
+                "DATE" when kind == JsonValueKind.String => DateOnly.ParseExact(node.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                "TIMESTAMP" when kind == JsonValueKind.String => DateTimeOffset.Parse(node.GetString()!, CultureInfo.InvariantCulture).UtcDateTime,
+                _ => throw new FormatException($"{kind} is not a {field.Type}"),
             };
         }
         catch (FormatException e)
         {
-            throw Invalid($"JSON parsing error in row starting at line {line}: Could not convert value to {type.ToLowerInvariant()}. Field: {name}; {e.Message}");
+            throw Invalid($"JSON parsing error in row starting at line {line}: Could not convert value to {field.Type.ToLowerInvariant()}. Field: {field.Name}; {e.Message}");
         }
     }
 
@@ -390,6 +490,12 @@ public sealed partial class FakeBigQueryStore : IDisposable
     /// <summary>All or nothing: a script whose modifications would go over the limit fails and counts none.</summary>
     private void CountModifications(IReadOnlyList<string> tables)
     {
+        CheckQuota(tables);
+        foreach (var table in tables) _modifications[table] = _modifications.GetValueOrDefault(table) + 1;
+    }
+
+    private void CheckQuota(IReadOnlyList<string> tables)
+    {
         foreach (var group in tables.GroupBy(t => t))
         {
             if (_modifications.GetValueOrDefault(group.Key) + group.Count() > ModificationLimit)
@@ -398,7 +504,6 @@ public sealed partial class FakeBigQueryStore : IDisposable
                     $"Quota exceeded: Your table exceeded quota for Number of table update operations per table per day ({group.Key}: {ModificationLimit})");
             }
         }
-        foreach (var table in tables) _modifications[table] = _modifications.GetValueOrDefault(table) + 1;
     }
 
     private static string DuckTypeOf(string type) => type switch
@@ -412,16 +517,23 @@ public sealed partial class FakeBigQueryStore : IDisposable
         _ => throw Invalid($"Unsupported field type {type}"),
     };
 
-    private void Exec(string sql)
+    private DuckDBConnection Connect()
     {
-        using var cmd = _db.CreateCommand();
+        var conn = new DuckDBConnection($"Data Source={_path}");
+        conn.Open();
+        return conn;
+    }
+
+    private static void Exec(DuckDBConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
 
-    private long Scalar(string sql)
+    private static long Scalar(DuckDBConnection conn, string sql)
     {
-        using var cmd = _db.CreateCommand();
+        using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
@@ -430,7 +542,14 @@ public sealed partial class FakeBigQueryStore : IDisposable
 
     private static FakeBigQueryError NotFound(string what) => new(404, "notFound", $"Not found: {what}");
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _keeper.Dispose();
+        foreach (var file in new[] { _path, _path + ".wal" })
+        {
+            if (File.Exists(file)) File.Delete(file);
+        }
+    }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,299}$")]
     private static partial Regex IdentifierPattern();
@@ -449,4 +568,4 @@ public sealed partial class FakeBigQueryStore : IDisposable
 }
 
 /// <summary>A finished query: result schema fields, rows as `{"f": [{"v": ...}]}`, and DML's affected row count.</summary>
-public sealed record FakeQueryResult(IReadOnlyList<JsonObject> Fields, IReadOnlyList<JsonObject> Rows, long? DmlAffectedRows);
+public sealed record FakeQueryResult(IReadOnlyList<JsonObject> Fields, IReadOnlyList<string> Rows, long? DmlAffectedRows);

@@ -1,0 +1,32 @@
+using System.IO.Compression;
+using System.Text.Json;
+using NbaBackfill.Planning;
+
+namespace NbaBackfill.Orchestration;
+
+/// <summary>
+/// The plan and its state as they travel through orchestration state (activity output, ContinueAsNew input): JSON,
+/// Brotli-compressed, base64. A 20-season plan is ~20,000 nodes whose lookback lists make ~4 MB of JSON, over the
+/// durable backends' ~4 MB per-message limit; packed it is a small fraction of that. Deterministic for a given input.
+/// </summary>
+public static class PackedCheckpoint
+{
+    public static string Pack<T>(T value)
+    {
+        using var buffer = new MemoryStream();
+        using (var brotli = new BrotliStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(brotli, value);
+        }
+        return Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static T Unpack<T>(string packed)
+    {
+        using var brotli = new BrotliStream(new MemoryStream(Convert.FromBase64String(packed)), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize<T>(brotli) ?? throw new InvalidOperationException($"an empty packed {typeof(T).Name}");
+    }
+}
+
+/// <summary>What an orchestration carries into its next episode: the plan and the per-node state.</summary>
+public sealed record Checkpoint(BackfillPlan Plan, BackfillState State);
