@@ -33,7 +33,7 @@ public static class BackfillOrchestrator
         {
             var planned = await context.CallActivityAsync<PlanOutput>(
                 TaskNames.PlanBackfill, new PlanInput(input.RunId, input.Request, input.Engine, startedAt), ActivityOptions);
-            plan = planned.Plan;
+            plan = planned.UnpackPlan();
             if (plan.Refused)
             {
                 var empty = ProgressSummary.Of(input.RunId, plan, BackfillState.Start(plan), startedAt, context.CurrentUtcDateTime);

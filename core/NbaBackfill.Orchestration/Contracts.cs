@@ -28,7 +28,8 @@ public sealed record PlanInput(string RunId, BackfillRequest Request, string Eng
 /// <summary>The plan (packed: it can be megabytes), with the nodes a previous attempt of this run already finished (resume).</summary>
 public sealed record PlanOutput(string PackedPlan, int[] AlreadySucceeded)
 {
-    public BackfillPlan Plan => Orchestration.PackedCheckpoint.Unpack<BackfillPlan>(PackedPlan);
+    // A method, not a property: a property would be serialised too, and carry the unpacked plan after all.
+    public BackfillPlan UnpackPlan() => Orchestration.PackedCheckpoint.Unpack<BackfillPlan>(PackedPlan);
 }
 
 public sealed record BatchInput(string RunId, ProcessorId Processor, DateOnly[] Dates, int[] Nodes, int Attempt, DateTime StartedAt);

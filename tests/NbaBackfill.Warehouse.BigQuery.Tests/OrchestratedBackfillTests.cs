@@ -6,12 +6,13 @@ using NbaBackfill.Processors;
 using NbaBackfill.Tables;
 using NbaBackfill.TestSupport.FakeBigQuery;
 using NbaBackfill.Warehouse.DuckDb;
+using Xunit.Abstractions;
 
 namespace NbaBackfill.Warehouse.BigQuery.Tests;
 
 /// <summary>The orchestrated backfill, unchanged, on the BigQuery warehouse (against the fake).</summary>
 [Collection("durable hosts")]
-public sealed class OrchestratedBackfillTests
+public sealed class OrchestratedBackfillTests(ITestOutputHelper output)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
@@ -91,6 +92,10 @@ public sealed class OrchestratedBackfillTests
         Assert.All(outcome.Reconciliation, r => Assert.Equal(0, r.Unaccounted));
         // One modification per date would be 3,300 per output table, over the 1,500 a day: batching is what makes it fit.
         var busiest = bed.Fake.Store.Modifications.MaxBy(m => m.Value);
+        foreach (var (table, count) in bed.Fake.Store.Modifications.Where(m => !m.Key.Contains("_staging_", StringComparison.Ordinal)).OrderByDescending(m => m.Value))
+        {
+            output.WriteLine($"{table}: {count} modifications");
+        }
         Assert.InRange(busiest.Value, 1, FakeBigQueryStore.DailyTableModificationLimit);
         Assert.True(seasons * days > FakeBigQueryStore.DailyTableModificationLimit);
         Assert.Empty(bed.Fake.Violations);
