@@ -191,7 +191,7 @@ public sealed class BigQueryRestClient
 
     private async Task<string> RunJobAsync(string kind, string subject, Func<string, Task<ApiResponse>> insert, CancellationToken ct)
     {
-        const int attempts = 4;
+        const int attempts = 6;
         for (var attempt = 1; ; attempt++)
         {
             var jobId = NewId($"nba_{kind}");
@@ -204,8 +204,10 @@ public sealed class BigQueryRestClient
             var transient = TransientReasons.Contains(reason) || message.Contains("concurrent update", StringComparison.OrdinalIgnoreCase);
             if (transient && attempt < attempts)
             {
+                // Exponential and jittered: two writers that collided should not collide again on the same beat.
                 Interlocked.Increment(ref _retries);
-                await Task.Delay(_options.RetryBaseDelay * attempt, _time, ct);
+                var jitter = 0.5 + Random.Shared.NextDouble();
+                await Task.Delay(_options.RetryBaseDelay * Math.Pow(2, attempt - 1) * jitter, _time, ct);
                 continue;
             }
             var text = $"BigQuery {subject}: job {jobId} failed: {reason}: {message}";

@@ -19,6 +19,9 @@ namespace NbaBackfill.Warehouse.BigQuery;
 /// </summary>
 public sealed class BigQueryWarehouse : IWarehouse
 {
+    // Writers of this process take turns per table: BigQuery aborts a transaction when another one mutates the same
+    // table, whatever rows each touches (PSZA and TDZA share analytics_failures). Other processes are met by retries.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _tableTurns = new(StringComparer.Ordinal);
     private readonly BigQueryRestClient _client;
     private readonly TimeProvider _time;
     private readonly HttpClient? _ownedHttp;
@@ -230,7 +233,17 @@ public sealed class BigQueryWarehouse : IWarehouse
                 }
             }
             script.Append("COMMIT TRANSACTION;");
-            await _client.RunScriptAsync(script.ToString(), parameters, subject, ct);
+            var turns = materialised.Select(x => x.r.Table.Name).Distinct().Order(StringComparer.Ordinal)
+                .Select(t => _tableTurns.GetOrAdd(t, _ => new SemaphoreSlim(1, 1))).ToList();
+            foreach (var turn in turns) await turn.WaitAsync(ct); // in name order: no two writers wait on each other
+            try
+            {
+                await _client.RunScriptAsync(script.ToString(), parameters, subject, ct);
+            }
+            finally
+            {
+                foreach (var turn in turns) turn.Release();
+            }
         }
         finally
         {

@@ -34,6 +34,44 @@ public sealed class BigQueryResilienceTests
     }
 
     [Fact]
+    public async Task A_transaction_aborted_by_a_concurrent_one_runs_again_under_a_new_job_id()
+    {
+        await using var bed = await BigQueryTestbed.StartAsync();
+        bed.Fake.FailJobs("invalidQuery", $"Transaction is aborted due to concurrent update against table {FakeBigQueryServer.Project}:nba.raw_games", times: 2);
+        var scriptsBefore = bed.Fake.RequestCount("POST", "/jobs");
+
+        await bed.Warehouse.ReplaceRawSeasonAsync(Mini, "mini", Fixtures.Stamp.CreatedAt, Ct);
+
+        Assert.Equal(3, bed.Fake.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal)) - scriptsBefore);
+        Assert.Equal(Mini.Games.Count, (await bed.Warehouse.ReadAllAsync(TableCatalog.RawGames, null, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Writers_on_one_table_at_once_all_land_taking_turns_in_process_and_retrying_across_processes()
+    {
+        // Backoff long enough to outlast the other process's queue of writes on a busy machine.
+        await using var bed = await BigQueryTestbed.StartAsync(o => o with { RetryBaseDelay = TimeSpan.FromMilliseconds(25) });
+        bed.Fake.JobPendingPolls = 0;
+        var tokens = new FixedToken(bed.Fake.IssueToken());
+        await using var otherProcess = await BigQueryWarehouse.OpenAsync(
+            BigQueryTestbed.OptionsFor(bed.Fake) with { RetryBaseDelay = TimeSpan.FromMilliseconds(25) }, tokens, TimeProvider.System);
+        var dates = Enumerable.Range(0, 12).Select(i => MiniSeason.Day1.AddDays(i)).ToList();
+
+        // Twelve batches' failure writes into one failure table at once, from two "processes".
+        await Task.WhenAll(dates.Select((date, i) =>
+        {
+            var recorder = new Failures.FailureRecorder(ProcessorId.PCF, Fixtures.Stamp);
+            recorder.ProcessingError(date, "11", Failures.EntityType.Player, "boom");
+            var writer = i % 2 == 0 ? bed.Warehouse : otherProcess;
+            return writer.ReplaceOutputAsync(new ProcessorResult(ProcessorId.PCF, [date], [], recorder.Records), Fixtures.Stamp.CreatedAt, Ct);
+        }));
+
+        var failures = await bed.Warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, new DateRange(dates[0], dates[^1]), Ct);
+        Assert.Equal(dates, failures.Select(f => f.AnalysisDate).Order());
+        Assert.Empty(bed.Fake.Violations);
+    }
+
+    [Fact]
     public async Task A_bad_request_is_not_retried_and_the_error_names_the_table()
     {
         await using var bed = await BigQueryTestbed.StartAsync();

@@ -35,6 +35,7 @@ public sealed partial class FakeBigQueryStore : IDisposable
     private readonly Dictionary<string, JsonObject> _tables = new(StringComparer.Ordinal);
     private readonly HashSet<string> _datasets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _modifications = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _writers = new(StringComparer.Ordinal);
 
     public FakeBigQueryStore(string project)
     {
@@ -194,9 +195,26 @@ public sealed partial class FakeBigQueryStore : IDisposable
 
     /// <summary>
     /// Runs GoogleSQL: one query (returns its rows) or a script of statements, with BEGIN/COMMIT TRANSACTION mapped
-    /// to a DuckDB transaction. Modifications count only when the script commits.
+    /// to a DuckDB transaction. Modifications count only when the script commits. As on BigQuery, a transaction that
+    /// mutates a table another open transaction is mutating is aborted ("concurrent update"), whatever rows it touches.
     /// </summary>
     public FakeQueryResult Execute(string sql, IReadOnlyDictionary<string, JsonObject> parameters)
+    {
+        var owner = new object();
+        try
+        {
+            return Execute(sql, parameters, owner);
+        }
+        finally
+        {
+            lock (_meta)
+            {
+                foreach (var table in _writers.Where(w => w.Value == owner).Select(w => w.Key).ToList()) _writers.Remove(table);
+            }
+        }
+    }
+
+    private FakeQueryResult Execute(string sql, IReadOnlyDictionary<string, JsonObject> parameters, object owner)
     {
         var statements = sql.Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
         using var conn = Connect();
@@ -231,7 +249,18 @@ public sealed partial class FakeBigQueryStore : IDisposable
                 if (target.Success)
                 {
                     var table = $"{target.Groups["dataset"].Value}.{target.Groups["table"].Value}";
-                    if (inTransaction) pending.Add(table);
+                    if (inTransaction)
+                    {
+                        lock (_meta)
+                        {
+                            if (_writers.TryGetValue(table, out var other) && other != owner)
+                            {
+                                throw Invalid($"Transaction is aborted due to concurrent update against table {_project}:{table}", "invalidQuery");
+                            }
+                            _writers[table] = owner;
+                        }
+                        pending.Add(table);
+                    }
                     else lock (_meta) CountModifications([table]);
                 }
                 var translated = Translate(statement, parameters);
@@ -252,7 +281,7 @@ public sealed partial class FakeBigQueryStore : IDisposable
         catch (DuckDBException e) when (e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
         {
             Rollback(conn, inTransaction);
-            throw Invalid($"Transaction is aborted due to concurrent update against table(s) {string.Join(", ", pending.Distinct())}", "invalidQuery");
+            throw Invalid($"Transaction is aborted due to concurrent update: {e.Message}", "invalidQuery");
         }
         catch (DuckDBException e)
         {
