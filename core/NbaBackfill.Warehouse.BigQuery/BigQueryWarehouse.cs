@@ -235,14 +235,16 @@ public sealed class BigQueryWarehouse : IWarehouse
             script.Append("COMMIT TRANSACTION;");
             var turns = materialised.Select(x => x.r.Table.Name).Distinct().Order(StringComparer.Ordinal)
                 .Select(t => _tableTurns.GetOrAdd(t, _ => new SemaphoreSlim(1, 1))).ToList();
-            foreach (var turn in turns) await turn.WaitAsync(ct); // in name order: no two writers wait on each other
+            var held = 0;
             try
             {
+                // In name order, so no two writers wait on each other.
+                for (; held < turns.Count; held++) await turns[held].WaitAsync(ct);
                 await _client.RunScriptAsync(script.ToString(), parameters, subject, ct);
             }
             finally
             {
-                foreach (var turn in turns) turn.Release();
+                for (var i = 0; i < held; i++) turns[i].Release();
             }
         }
         finally
