@@ -97,6 +97,11 @@ public sealed class OrchestratedBackfillTests(ITestOutputHelper output)
             output.WriteLine($"{table}: {count} modifications");
         }
         Assert.InRange(busiest.Value, 1, FakeBigQueryStore.DailyTableModificationLimit);
+        foreach (var p in ProcessorIds.All)
+        {
+            // Two per batch (DELETE + INSERT), and batches hold many dates.
+            Assert.InRange(bed.Fake.Store.Modifications[$"nba.{TableCatalog.OutputOf(p).Name}"], 1, seasons * days / 50);
+        }
         Assert.True(seasons * days > FakeBigQueryStore.DailyTableModificationLimit);
         Assert.Empty(bed.Fake.Violations);
     }
