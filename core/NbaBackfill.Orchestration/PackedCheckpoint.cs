@@ -11,6 +11,9 @@ namespace NbaBackfill.Orchestration;
 /// </summary>
 public static class PackedCheckpoint
 {
+    /// <summary>Over this, a message would stall or be refused by the backend: fail loudly instead.</summary>
+    public const int MaxPackedChars = 3_000_000;
+
     public static string Pack<T>(T value)
     {
         using var buffer = new MemoryStream();
@@ -18,7 +21,13 @@ public static class PackedCheckpoint
         {
             JsonSerializer.Serialize(brotli, value);
         }
-        return Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var packed = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+        if (packed.Length > MaxPackedChars)
+        {
+            throw new InvalidOperationException(
+                $"the packed {typeof(T).Name} is {packed.Length:N0} characters, over the {MaxPackedChars:N0} a durable message may carry: backfill a shorter range per run");
+        }
+        return packed;
     }
 
     public static T Unpack<T>(string packed)

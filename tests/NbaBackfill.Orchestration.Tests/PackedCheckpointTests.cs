@@ -54,4 +54,14 @@ public sealed class PackedCheckpointTests
         Assert.Equal(["PackedPlan", "AlreadySucceeded"], JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(19_800, JsonSerializer.Deserialize<PlanOutput>(json)!.UnpackPlan().Nodes.Count);
     }
+
+    [Fact]
+    public void A_checkpoint_too_large_for_a_durable_message_fails_loudly_instead_of_stalling_the_engine()
+    {
+        var noise = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3_000_000)); // incompressible
+
+        var e = Assert.Throws<InvalidOperationException>(() => PackedCheckpoint.Pack(noise));
+
+        Assert.Contains("backfill a shorter range per run", e.Message);
+    }
 }
