@@ -3,7 +3,6 @@ using NbaBackfill.Api;
 using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
 using NbaBackfill.Warehouse;
-using NbaBackfill.Warehouse.DuckDb;
 
 namespace NbaBackfill.Cli;
 
@@ -32,9 +31,8 @@ internal static class CommonOptions
         {
             // BigQuery is shared with other writers (the Functions app); a DuckDB file is this process's alone (one
             // process per file), so caching its history reads is safe.
-            return WarehouseConnector.IsBigQuery(target)
-                ? await WarehouseConnector.OpenTargetAsync(target, env.Variable, env.Time, ct)
-                : new CachingWarehouse(await DuckDbWarehouse.OpenAsync(target, ct));
+            var warehouse = await WarehouseConnector.OpenTargetAsync(target, env.Variable, env.Time, ct);
+            return WarehouseConnector.IsBigQuery(target) ? warehouse : new CachingWarehouse(warehouse);
         }
         catch (Exception e) when (e is WarehouseException or ArgumentException)
         {

@@ -271,8 +271,9 @@ public sealed class BigQueryWarehouse : IWarehouse
     private async Task<string> StageAsync(TableSchema table, IReadOnlyList<ITableRow> rows, string subject, CancellationToken ct)
     {
         var name = BigQueryRestClient.NewId($"_staging_{table.Name}");
-        var resource = BigQuerySchemas.TableResource(_client.Options.Project, _client.Options.Dataset, table with { Name = name, Clustering = [] });
-        resource.Remove("timePartitioning");
+        // Same fields; no partitioning or clustering: the staging table is read once, whole.
+        var resource = BigQuerySchemas.TableResource(_client.Options.Project, _client.Options.Dataset,
+            table with { Name = name, PartitionColumn = null, Clustering = [] });
         resource["expirationTime"] = (_time.GetUtcNow() + _client.Options.StagingExpiration).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         await _client.CreateTableAsync(resource, ct);
         try

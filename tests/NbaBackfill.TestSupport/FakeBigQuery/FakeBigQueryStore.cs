@@ -76,6 +76,11 @@ public sealed partial class FakeBigQueryStore : IDisposable
         lock (_meta) return _tables.GetValueOrDefault($"{dataset}.{table}")?.DeepClone().AsObject();
     }
 
+    private bool HasTable(string dataset, string table)
+    {
+        lock (_meta) return _tables.ContainsKey($"{dataset}.{table}");
+    }
+
     public IReadOnlyCollection<string> TableNames
     {
         get { lock (_meta) return _tables.Keys.ToList(); }
@@ -314,7 +319,7 @@ public sealed partial class FakeBigQueryStore : IDisposable
         {
             var (project, dataset, table) = (m.Groups["project"].Value, m.Groups["dataset"].Value, m.Groups["table"].Value);
             if (project != _project) throw new FakeBigQueryError(404, "notFound", $"Not found: Project {project}");
-            if (GetTable(dataset, table) is null) throw NotFound($"Table {_project}:{dataset}.{table} was not found in location US");
+            if (!HasTable(dataset, table)) throw NotFound($"Table {_project}:{dataset}.{table} was not found in location US");
             return $"\"{dataset}\".\"{table}\"";
         });
         var order = Regex.Match(sql, @"ORDER BY (?<items>.+)$", RegexOptions.IgnoreCase | RegexOptions.Singleline);
