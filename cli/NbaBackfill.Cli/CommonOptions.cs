@@ -47,14 +47,7 @@ internal static class CommonOptions
     public static DateOnly ParseDate(string? text, string option)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new UsageException($"{option} is required (YYYY-MM-DD)");
-        try
-        {
-            return DateRange.ParseDate(text);
-        }
-        catch (FormatException)
-        {
-            throw new UsageException($"{option}: '{text}' is not a valid date (YYYY-MM-DD)");
-        }
+        return DateRange.TryParseDate(text, out var date, out var error) ? date : throw new UsageException($"{option}: {error}");
     }
 
     public static DateRange Range(ParseResult result, Option<string> from, Option<string> to)
@@ -76,6 +69,15 @@ internal static class CommonOptions
         string.IsNullOrWhiteSpace(list)
             ? ProcessorIds.All
             : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Processor).Distinct().Order().ToList();
+
+    /// <summary>--season, checked before anything is opened: it names folders and Blob prefixes.</summary>
+    public static string? Season(ParseResult result, Option<string?> season)
+    {
+        var value = result.GetValue(season);
+        if (value is not null && !Validation.Identifiers.IsSeason(value))
+            throw new UsageException($"--season: {Validation.Identifiers.Quote(value)} is not a season id ({Validation.Identifiers.SeasonRule})");
+        return value;
+    }
 
     public static string LandingRoot(string dbPath) => Path.Combine(WorkDir(dbPath), "landing");
 }

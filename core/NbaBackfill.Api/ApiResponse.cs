@@ -26,7 +26,14 @@ public sealed record ApiResponse(int Status, object? Body, string ContentType = 
 }
 
 /// <summary>RFC 9457 problem details, with the field and rule of every error.</summary>
-public sealed record ProblemDetails(string Type, string Title, int Status, string Detail, IReadOnlyList<FieldError>? Errors, string? Instance = null);
+public sealed record ProblemDetails(string Type, string Title, int Status, string Detail, IReadOnlyList<FieldError>? Errors, string? Instance = null)
+{
+    /// <summary>On a 409: the active runs that hold the requested nodes.</summary>
+    public IReadOnlyList<ConflictDetail>? Conflicts { get; init; }
+}
+
+/// <summary>One active run a start overlaps: its id, the shared processors and dates, and its own routes.</summary>
+public sealed record ConflictDetail(string RunningId, IReadOnlyList<string> Processors, DateOnly From, DateOnly To, ManagementPayload Links);
 
 public sealed record FieldError(string Field, string Rule);
 
@@ -36,7 +43,7 @@ public static class ManagementPayloads
     public static ManagementPayload FromRoutes(string baseUrl, string id)
     {
         var b = baseUrl.TrimEnd('/') + "/api/backfills/" + Uri.EscapeDataString(id);
-        return new ManagementPayload(id, b, b + "/raiseEvent/{eventName}", b + "/terminate", b, b + "/retry", b + "/suspend", b + "/resume");
+        return new ManagementPayload(id, b, b + "/terminate", b + "/retry");
     }
 }
 

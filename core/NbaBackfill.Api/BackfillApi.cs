@@ -4,25 +4,30 @@ using Microsoft.DurableTask.Client;
 using NbaBackfill.Calendar;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Processors;
+using NbaBackfill.Failures;
+using NbaBackfill.Planning;
 using NbaBackfill.Reconciliation;
+using NbaBackfill.Tables;
+using System.Text.Json;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Api;
 
-/// <summary>The management URIs of an instance, as Durable Functions returns them on a 202.</summary>
-public sealed record ManagementPayload(
-    string Id, string StatusQueryGetUri, string SendEventPostUri, string TerminatePostUri, string PurgeHistoryDeleteUri,
-    string RestartPostUri, string SuspendPostUri, string ResumePostUri);
+/// <summary>
+/// This app's own routes for an instance, returned on 202/409. Never Durable Functions' built-in management URLs:
+/// those carry the system key, which opens terminate/purge/rewind/raise-event on every instance of the task hub.
+/// </summary>
+public sealed record ManagementPayload(string Id, string StatusQueryGetUri, string TerminatePostUri, string RetryPostUri);
 
 /// <summary>
 /// The HTTP API, host-agnostic: validation, 202/400/404/409 semantics, payloads. Azure Functions triggers and the
 /// local host are thin mappings of requests onto these methods.
 /// </summary>
 public sealed class BackfillApi(
-    DurableTaskClient client, IWarehouse warehouse, ApiOptions options, Func<string, ManagementPayload> managementPayload, string engine)
+    DurableTaskClient client, IWarehouse warehouse, ApiOptions options, Func<string, ManagementPayload> managementPayload, string engine,
+    TimeProvider? time = null)
 {
-    private static readonly OrchestrationRuntimeStatus[] Active =
-        [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public ApiOptions Options => options;
 
@@ -44,47 +49,74 @@ public sealed class BackfillApi(
         return await StartInstanceAsync(id, parsed.Request, ct);
     }
 
+    /// <summary>
+    /// Admission and scheduling under one gate, so two requests cannot both pass the check before either is
+    /// scheduled: a start whose (processor, date) nodes overlap an active instance (daily runs and suspended ones
+    /// included) is refused with 409 naming it.
+    /// </summary>
     private async Task<ApiResponse> StartInstanceAsync(string id, Planning.BackfillRequest request, CancellationToken ct)
     {
-        var existing = await client.GetInstanceAsync(id, ct);
-        if (existing is not null && Active.Contains(existing.RuntimeStatus))
+        using var turn = await RunGate.EnterAsync(client, ct);
+        var active = await RunGate.ActiveRunsAsync(client, ct);
+        if (active.FirstOrDefault(a => a.Id == id) is { } same)
         {
-            return new ApiResponse(409, new ProblemDetails("https://httpstatuses.io/409", "Already running", 409,
-                $"backfill {id} is {existing.RuntimeStatus}", null, id), "application/problem+json",
-                new Dictionary<string, string> { ["Location"] = managementPayload(id).StatusQueryGetUri });
+            return Conflict(id, "Already running", $"backfill {id} is already active", [new RunConflict(same.Id, same.Request.Processors, same.Request.From, same.Request.To)]);
+        }
+        var conflicts = RunAdmission.Conflicts(request, active);
+        if (conflicts.Count > 0)
+        {
+            return Conflict(conflicts[0].RunningId, "Overlaps a running backfill",
+                "refused: " + string.Join("; ", conflicts.Select(c => c.Describe())) + " (wait for it, or terminate it)", conflicts);
         }
         await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine), new StartOrchestrationOptions(id), ct);
         var payload = managementPayload(id);
         return new ApiResponse(202, payload, Headers: new Dictionary<string, string> { ["Location"] = payload.StatusQueryGetUri });
     }
 
-    /// <summary>GET /api/backfills/{id}.</summary>
+    private ApiResponse Conflict(string runningId, string title, string detail, IReadOnlyList<RunConflict> conflicts) =>
+        new(409, new ProblemDetails("https://httpstatuses.io/409", title, 409, detail, null, runningId)
+            {
+                Conflicts = conflicts.Select(c => new ConflictDetail(c.RunningId, c.Processors.Select(p => p.ToString()).ToList(), c.From, c.To, managementPayload(c.RunningId))).ToList(),
+            },
+            "application/problem+json", new Dictionary<string, string> { ["Location"] = managementPayload(runningId).StatusQueryGetUri });
+
+    /// <summary>
+    /// GET /api/backfills/{id}: polled by the dashboard, so it reads no orchestration inputs (a packed checkpoint can
+    /// be megabytes) and no failure rows: the run row, one GROUP BY over its node statuses and one per failure table.
+    /// </summary>
     public async Task<ApiResponse> GetAsync(string id, CancellationToken ct)
     {
-        var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
-        if (meta is null || meta.Name != TaskNames.Backfill) return ApiResponse.NotFound($"no backfill with id {id}");
-        var input = meta.ReadInputAs<BackfillInput>();
-        var progress = meta.SerializedCustomStatus is null ? null : meta.ReadCustomStatusAs<ProgressSummary>();
-        var outcome = meta.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? meta.ReadOutputAs<BackfillOutcome>() : null;
-        Dictionary<string, int>? failures = null;
-        if (input is not null)
+        if (InvalidId(id) is { } invalid) return invalid;
+        var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: false, ct);
+        if (meta is not null && meta.Name != TaskNames.Backfill) meta = null;
+        var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
+        if (meta is null && run is null) return ApiResponse.NotFound($"no backfill with id {id}");
+        var outcome = run?.Summary is { } summary ? JsonSerializer.Deserialize<BackfillOutcome>(summary) : null;
+        object? progress = outcome?.Progress;
+        Dictionary<string, long>? failures = null;
+        if (run is not null)
         {
-            var range = new DateRange(input.Request.From, input.Request.To);
+            var range = new DateRange(run.FromDate, run.ToDate);
+            progress ??= NodeCounts.Of(await warehouse.CountGroupsAsync(TableCatalog.BackfillStatus, ["processor", "status"], null, "run_id", id, ct));
+            var processors = run.Processors.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
             failures = [];
-            foreach (var p in input.Request.Processors)
+            foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
             {
-                foreach (var f in await warehouse.ReadUnresolvedFailuresAsync(p, range, ct))
+                var groups = await warehouse.CountGroupsAsync(table, ["processor_name", "failure_category", "resolution_status"], range, null, null, ct);
+                foreach (var g in groups.Where(g => processors.Contains((string)g.Keys[0]!) && (string)g.Keys[2]! != ResolutionStatus.Resolved))
                 {
-                    failures[f.FailureCategory] = failures.GetValueOrDefault(f.FailureCategory) + 1;
+                    failures[(string)g.Keys[1]!] = failures.GetValueOrDefault((string)g.Keys[1]!) + g.Count;
                 }
             }
         }
         return ApiResponse.Ok(new
         {
-            id, runtimeStatus = meta.RuntimeStatus.ToString(), createdAt = meta.CreatedAt, lastUpdatedAt = meta.LastUpdatedAt,
-            from = input?.Request.From, to = input?.Request.To, processors = input?.Request.Processors.Select(p => p.ToString()),
-            status = outcome?.Status, progress = outcome?.Progress ?? progress, failuresByCategory = failures,
-            reconciliation = outcome?.Reconciliation, failure = meta.FailureDetails?.ErrorMessage,
+            id, runtimeStatus = meta?.RuntimeStatus.ToString() ?? run!.Status, createdAt = meta?.CreatedAt ?? run!.StartedAt,
+            lastUpdatedAt = meta?.LastUpdatedAt ?? run!.CompletedAt, engine = run?.Engine,
+            from = run?.FromDate, to = run?.ToDate, processors = run?.Processors.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            status = run?.Status, progress, failuresByCategory = failures,
+            reconciliation = outcome?.Reconciliation, failure = meta?.FailureDetails?.ErrorMessage,
+            links = managementPayload(id),
         });
     }
 
@@ -95,15 +127,16 @@ public sealed class BackfillApi(
         OrchestrationRuntimeStatus[]? statuses = null;
         if (!string.IsNullOrEmpty(status))
         {
-            var parsed = status.Split(',').Select(s => Enum.TryParse<OrchestrationRuntimeStatus>(s, true, out var v) && Enum.IsDefined(v) ? v : (OrchestrationRuntimeStatus?)null).ToList();
+            // Names only: Enum.TryParse would take "5" or "Running,Failed" as a value.
+            var parsed = status.Split(',').Select(s => Enum.GetValues<OrchestrationRuntimeStatus>().Where(v => string.Equals(v.ToString(), s, StringComparison.OrdinalIgnoreCase)).Select(v => (OrchestrationRuntimeStatus?)v).FirstOrDefault()).ToList();
             if (parsed.Any(p => p is null)) errors.Add(new FieldError("status", $"unknown status (known: {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())})"));
             else statuses = parsed.Select(p => p!.Value).ToArray();
         }
         DateTimeOffset? createdFrom = null;
         if (!string.IsNullOrEmpty(from))
         {
-            if (DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) createdFrom = new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            else errors.Add(new FieldError("from", $"not a date in YYYY-MM-DD form: {from}"));
+            if (DateRange.TryParseDate(from, out var d, out var error)) createdFrom = new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            else errors.Add(new FieldError("from", error));
         }
         var size = 50;
         if (!string.IsNullOrEmpty(pageSize) && (!int.TryParse(pageSize, CultureInfo.InvariantCulture, out size) || size is < 1 or > 500))
@@ -125,21 +158,25 @@ public sealed class BackfillApi(
     /// <summary>POST /api/backfills/{id}/terminate.</summary>
     public async Task<ApiResponse> TerminateAsync(string id, CancellationToken ct)
     {
+        if (InvalidId(id) is { } invalid) return invalid;
         var meta = await client.GetInstanceAsync(id, ct);
         if (meta is null || meta.Name != TaskNames.Backfill) return ApiResponse.NotFound($"no backfill with id {id}");
-        if (!Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Not running", $"backfill {id} is {meta.RuntimeStatus}");
+        if (!RunGate.Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Not running", $"backfill {id} is {meta.RuntimeStatus}");
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions("terminated through the API"), ct);
-        return new ApiResponse(202, new { id, status = "terminating" });
+        // The orchestrator never runs again to say so: record it, so status shows it and nothing "resumes" it.
+        await RunTermination.RecordAsync(warehouse, id, _time.GetUtcNow(), ct);
+        return new ApiResponse(202, new { id, status = RunStatus.Terminated });
     }
 
     /// <summary>POST /api/backfills/{id}/retry[?correctableOnly=true].</summary>
     public async Task<ApiResponse> RetryAsync(string id, string? correctableOnly, CancellationToken ct)
     {
+        if (InvalidId(id) is { } invalid) return invalid;
         if (correctableOnly is not (null or "" or "true" or "false")) return ApiResponse.BadRequest([new FieldError("correctableOnly", "must be true or false")]);
         var run = await RetryPlanning.FindRunAsync(warehouse, id, ct);
         var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
         if (run is null && meta?.ReadInputAs<BackfillInput>() is null) return ApiResponse.NotFound($"no backfill run with id {id}");
-        if (meta is not null && Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Still running", $"backfill {id} is {meta.RuntimeStatus}");
+        if (meta is not null && RunGate.Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Still running", $"backfill {id} is {meta.RuntimeStatus}");
         if (run is null)
         {
             // Stopped before it planned anything: a retry is the whole request again.
@@ -149,6 +186,9 @@ public sealed class BackfillApi(
         if (retry is null) return ApiResponse.Ok(new { id, retry = (string?)null, detail = "nothing to retry" });
         return await StartInstanceAsync(retry.RetryRunId, retry.Request, ct);
     }
+
+    private static ApiResponse? InvalidId(string id) =>
+        Validation.Identifiers.IsRunId(id) ? null : ApiResponse.BadRequest([new FieldError("id", $"{Validation.Identifiers.Quote(id)} is not {Validation.Identifiers.RunIdRule}")]);
 
     /// <summary>GET /api/gaps?from&amp;to: row counts per date and table.</summary>
     public async Task<ApiResponse> GapsAsync(string? from, string? to, CancellationToken ct)

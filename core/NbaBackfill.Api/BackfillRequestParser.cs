@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NbaBackfill.Calendar;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 
@@ -35,9 +36,12 @@ public static class BackfillRequestParser
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return (null, [new FieldError("body", "must be a JSON object")]);
-            foreach (var p in root.EnumerateObject().Where(p => !Known.Contains(p.Name)))
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in root.EnumerateObject())
             {
-                errors.Add(new FieldError(p.Name, $"unknown field (known: {string.Join(", ", Known)})"));
+                // JsonDocument keeps duplicates and TryGetProperty takes the last: refuse them instead of guessing.
+                if (!seen.Add(p.Name)) errors.Add(new FieldError(p.Name, "given more than once"));
+                else if (!Known.Contains(p.Name)) errors.Add(new FieldError(p.Name, $"unknown field (known: {string.Join(", ", Known)})"));
             }
             var from = Date(root, "from", errors);
             var to = Date(root, "to", errors);
@@ -60,7 +64,7 @@ public static class BackfillRequestParser
                     foreach (var item in list.EnumerateArray())
                     {
                         if (item.ValueKind == JsonValueKind.String && ProcessorIds.TryParse(item.GetString()!, out var id)) processors.Add(id);
-                        else errors.Add(new FieldError("processors", $"unknown processor {item} (known: {string.Join(", ", ProcessorIds.All)})"));
+                        else errors.Add(new FieldError("processors", $"unknown processor {Validation.Identifiers.Quote(item.ToString())} (known: {string.Join(", ", ProcessorIds.All)})"));
                     }
                 }
             }
@@ -92,11 +96,13 @@ public static class BackfillRequestParser
             errors.Add(new FieldError(field, "required (YYYY-MM-DD)"));
             return null;
         }
-        if (value.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (value.ValueKind != JsonValueKind.String)
         {
-            return date;
+            errors.Add(new FieldError(field, $"not a date in YYYY-MM-DD form: a JSON {value.ValueKind.ToString().ToLowerInvariant()}, not a string"));
+            return null;
         }
-        errors.Add(new FieldError(field, $"not a date in YYYY-MM-DD form: {value}"));
+        if (DateRange.TryParseDate(value.GetString(), out var date, out var error)) return date;
+        errors.Add(new FieldError(field, error));
         return null;
     }
 
@@ -122,8 +128,8 @@ public static class BackfillRequestParser
         DateOnly? Parse(string? text, string field)
         {
             if (string.IsNullOrEmpty(text)) { errors.Add(new FieldError(field, "required (YYYY-MM-DD)")); return null; }
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-            errors.Add(new FieldError(field, $"not a date in YYYY-MM-DD form: {text}"));
+            if (DateRange.TryParseDate(text, out var d, out var error)) return d;
+            errors.Add(new FieldError(field, error));
             return null;
         }
         var f = Parse(from, "from");

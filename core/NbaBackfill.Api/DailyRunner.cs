@@ -46,36 +46,45 @@ public static class DailySchedule
 /// The timer's work: process the previous game date (and catch up missed ones) through all six processors, once per
 /// date (instance id daily-{date}), never concurrently with a backfill writing the same partitions.
 /// </summary>
-public sealed class DailyRunner(DurableTaskClient client, IWarehouse warehouse, TimeProvider time, string engine, int catchUpDays = 7)
+public sealed class DailyRunner
 {
+    private readonly DurableTaskClient _client;
+    private readonly IWarehouse _warehouse;
+    private readonly TimeProvider _time;
+    private readonly string _engine;
+    private readonly int _catchUpDays;
+
+    public DailyRunner(DurableTaskClient client, IWarehouse warehouse, TimeProvider time, string engine, int catchUpDays = 7)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(catchUpDays, 1);
+        (_client, _warehouse, _time, _engine, _catchUpDays) = (client, warehouse, time, engine, catchUpDays);
+    }
+
+    public static BackfillRequest RequestFor(DateOnly date) => new(date, date, ProcessorIds.All, OnFailure.Continue, MaxParallel: 2, BatchSize: 1);
+
     public async Task<IReadOnlyList<DailyDecision>> TickAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var window = new DateRange(today.AddDays(-catchUpDays), today.AddDays(-1));
-        var gameDates = (await warehouse.ReadAsync(TableCatalog.RawGames, window, RawGame.From, ct)).Select(g => g.GameDate).Distinct().Order().ToList();
-        var processed = await warehouse.ReadProcessedNodesAsync(window, ct);
-        var running = new List<(string Id, BackfillInput Input)>();
-        await foreach (var m in client.GetAllInstancesAsync(new OrchestrationQuery(
-                           Statuses: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], FetchInputsAndOutputs: true)).WithCancellation(ct))
-        {
-            if (m.Name == TaskNames.Backfill && !m.InstanceId.StartsWith("daily-", StringComparison.Ordinal) && m.ReadInputAs<BackfillInput>() is { } input)
-            {
-                running.Add((m.InstanceId, input));
-            }
-        }
+        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        var window = new DateRange(today.AddDays(-_catchUpDays), today.AddDays(-1));
+        var gameDates = (await _warehouse.ReadAsync(TableCatalog.RawGames, window, RawGame.From, ct)).Select(g => g.GameDate).Distinct().Order().ToList();
+        var processed = await _warehouse.ReadProcessedNodesAsync(window, ct);
+        // The same gate and admission rule as API starts: no daily run writes partitions an active run (suspended
+        // included) is writing.
+        using var turn = await RunGate.EnterAsync(_client, ct);
+        var active = await RunGate.ActiveRunsAsync(_client, ct);
         var facts = new List<DailySchedule.DateFacts>();
         foreach (var date in gameDates)
         {
-            var daily = await client.GetInstanceAsync(RunIds.Daily(date), ct);
-            var covering = running.FirstOrDefault(r => r.Input.Request.From <= date && date <= r.Input.Request.To).Id;
+            var id = RunIds.Daily(date);
+            var daily = await _client.GetInstanceAsync(id, ct);
+            var covering = RunAdmission.Conflicts(RequestFor(date), active.Where(a => a.Id != id)).FirstOrDefault()?.RunningId;
             facts.Add(new DailySchedule.DateFacts(date, daily?.RuntimeStatus, ProcessorIds.All.All(p => processed.Contains((p, date))), covering));
         }
         var decisions = DailySchedule.Decide(facts);
         foreach (var d in decisions.Where(d => d.Action == DailyAction.Started))
         {
-            var request = new BackfillRequest(d.Date, d.Date, ProcessorIds.All, OnFailure.Continue, MaxParallel: 2, BatchSize: 1);
-            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill,
-                new BackfillInput(RunIds.Daily(d.Date), request, engine), new StartOrchestrationOptions(RunIds.Daily(d.Date)), ct);
+            await _client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill,
+                new BackfillInput(RunIds.Daily(d.Date), RequestFor(d.Date), _engine), new StartOrchestrationOptions(RunIds.Daily(d.Date)), ct);
         }
         return decisions;
     }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using NbaBackfill.Raw;
+using NbaBackfill.Validation;
 
 namespace NbaBackfill.Landing;
 
@@ -22,7 +23,7 @@ public sealed class BlobRawLanding(BlobContainerClient container) : IRawLanding
     public async Task LandAsync(RawSeasonFiles files, CancellationToken ct)
     {
         await container.CreateIfNotExistsAsync(cancellationToken: ct);
-        var prefix = $"raw/{files.Season}";
+        var prefix = Prefix(files.Season);
         await UploadAsync($"{prefix}/{SeasonParser.TeamsFile}", files.TeamsCsv, ct);
         var manifest = new Dictionary<string, List<string>>();
         foreach (var (date, dateFiles) in files.PerDate)
@@ -42,7 +43,7 @@ public sealed class BlobRawLanding(BlobContainerClient container) : IRawLanding
 
     public IRawFileSource OpenSeason(string season)
     {
-        var prefix = $"raw/{season}";
+        var prefix = Prefix(season);
         var manifest = ReadText($"{prefix}/{Manifest}") is { } json ? JsonSerializer.Deserialize<ManifestFile>(json) : null;
         return new LandedSeasonSource(
             $"{container.Uri}/{prefix}",
@@ -60,6 +61,11 @@ public sealed class BlobRawLanding(BlobContainerClient container) : IRawLanding
         }
         return seasons.Order(StringComparer.Ordinal).ToList();
     }
+
+    private static string Prefix(string season) =>
+        Identifiers.IsSeason(season)
+            ? $"raw/{season}"
+            : throw new RawInputException($"season {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})");
 
     private async Task UploadAsync(string name, string content, CancellationToken ct) =>
         await container.GetBlobClient(name).UploadAsync(BinaryData.FromString(content), overwrite: true, ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NbaBackfill.Raw;
+using NbaBackfill.Validation;
 
 namespace NbaBackfill.Landing;
 
@@ -16,7 +17,7 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
 
     public async Task LandAsync(RawSeasonFiles files, CancellationToken ct)
     {
-        var seasonDir = Path.Combine(Root, "raw", files.Season);
+        var seasonDir = SeasonDir(files.Season);
         // Land into a fresh folder and swap it in, so a crash never leaves half a season.
         var staging = seasonDir + ".landing";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
@@ -37,7 +38,7 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
 
     public IRawFileSource OpenSeason(string season)
     {
-        var seasonDir = Path.Combine(Root, "raw", season);
+        var seasonDir = SeasonDir(season);
         IEnumerable<string> DateDirs() => Directory.Exists(seasonDir)
             ? Directory.GetDirectories(seasonDir).Order(StringComparer.Ordinal)
             : [];
@@ -58,6 +59,12 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
             : [];
         return Task.FromResult(seasons);
     }
+
+    /// <summary>raw/{season} under the root; refuses any season id that is not one (it would name another folder).</summary>
+    private string SeasonDir(string season) =>
+        Identifiers.IsSeason(season)
+            ? SafePaths.Under(Root, "raw", season)
+            : throw new RawInputException($"season {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})");
 
     internal static string DateFolder(DateOnly date) =>
         date == DateOnly.MinValue ? Undated : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using NbaBackfill.Orchestration;
+using NbaBackfill.Validation;
 
 namespace NbaBackfill.Landing;
 
@@ -10,9 +11,9 @@ public sealed class FolderRunReportSink(string root) : IRunReportSink
 
     public async Task WriteAsync(string runId, IReadOnlyDictionary<string, string> files, CancellationToken ct)
     {
-        var dir = Path.Combine(root, runId);
+        var dir = SafePaths.Under(root, ReportSinkRules.RequireRunId(runId));
         Directory.CreateDirectory(dir);
-        foreach (var (name, content) in files) await File.WriteAllTextAsync(Path.Combine(dir, name), content, ct);
+        foreach (var (name, content) in files) await File.WriteAllTextAsync(SafePaths.Under(dir, ReportSinkRules.RequireFileName(name)), content, ct);
     }
 }
 
@@ -26,7 +27,19 @@ public sealed class BlobRunReportSink(BlobContainerClient container) : IRunRepor
         await container.CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var (name, content) in files)
         {
-            await container.GetBlobClient($"reports/{runId}/{name}").UploadAsync(BinaryData.FromString(content), overwrite: true, ct);
+            await container.GetBlobClient($"reports/{ReportSinkRules.RequireRunId(runId)}/{ReportSinkRules.RequireFileName(name)}").UploadAsync(BinaryData.FromString(content), overwrite: true, ct);
         }
     }
+}
+
+/// <summary>What a report sink accepts: run ids in the run-id format, plain file names (no folders).</summary>
+internal static class ReportSinkRules
+{
+    public static string RequireRunId(string runId) =>
+        Identifiers.IsRunId(runId) ? runId : throw new ArgumentException($"run id {Identifiers.Quote(runId)} is not {Identifiers.RunIdRule}");
+
+    public static string RequireFileName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && !name.StartsWith('.')
+            ? name
+            : throw new ArgumentException($"report file name {Identifiers.Quote(name)} is not a plain file name");
 }

@@ -58,6 +58,7 @@ public static class RunStatus
     public const string CompletedWithFailures = "CompletedWithFailures";
     public const string Failed = "Failed";
     public const string Refused = "Refused";
+    public const string Terminated = "Terminated";
 }
 
 public sealed record ProcessorProgress(int Total, int Succeeded, int Failed, int Blocked, int Pending, int Running);

@@ -120,6 +120,32 @@ public sealed class BigQueryWarehouse : IWarehouse
             [BigQueryValues.Parameter("value", type, value)], r => r.Values, ct);
     }
 
+    public async Task<IReadOnlyList<GroupCount>> CountGroupsAsync(
+        TableSchema table, IReadOnlyList<string> groupBy, DateRange? range, string? whereColumn, object? whereValue, CancellationToken ct)
+    {
+        var indexes = groupBy.Select(table.IndexOf).ToArray();
+        var where = new List<string>();
+        var parameters = new JsonArray();
+        if (range is { } r && table.PartitionColumn is { } partition)
+        {
+            where.Add($"{partition} BETWEEN @from AND @to");
+            foreach (var p in RangeParameters(r)) parameters.Add(p!.DeepClone());
+        }
+        if (whereColumn is not null)
+        {
+            where.Add($"{whereColumn} = @value");
+            parameters.Add(BigQueryValues.Parameter("value", table.Columns[table.IndexOf(whereColumn)].Type, whereValue!));
+        }
+        var result = await _client.QueryAsync(
+            $"SELECT {string.Join(", ", groupBy)}, COUNT(*) AS n FROM {Ref(table)}" +
+            (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + $" GROUP BY {string.Join(", ", groupBy)}",
+            parameters, $"count {table.Name}", ct);
+        return result.Rows.Select(cells => new GroupCount(
+                indexes.Select((column, i) => BigQueryValues.FromCell(cells[i], table.Columns[column].Type)).ToArray(),
+                (long)BigQueryValues.FromCell(cells[indexes.Length], ColumnType.Int64)!))
+            .ToList();
+    }
+
     public async Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct)
     {
         var column = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");

@@ -141,6 +141,37 @@ public sealed class DuckDbWarehouse : IWarehouse
             [value], row => row.Values, ct);
     }
 
+    public async Task<IReadOnlyList<GroupCount>> CountGroupsAsync(
+        TableSchema table, IReadOnlyList<string> groupBy, DateRange? range, string? whereColumn, object? whereValue, CancellationToken ct)
+    {
+        var indexes = groupBy.Select(table.IndexOf).ToArray();
+        var (where, parameters) = (new List<string>(), new List<object>());
+        if (range is { } r && table.PartitionColumn is { } partition)
+        {
+            where.Add($"{partition} BETWEEN ${parameters.Count + 1} AND ${parameters.Count + 2}");
+            parameters.AddRange([r.From, r.To]);
+        }
+        if (whereColumn is not null)
+        {
+            table.IndexOf(whereColumn);
+            where.Add($"{whereColumn} = ${parameters.Count + 1}");
+            parameters.Add(whereValue!);
+        }
+        await using var conn = await ConnectAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {string.Join(", ", groupBy)}, count(*) FROM {table.Name}" +
+                          (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + $" GROUP BY {string.Join(", ", groupBy)}";
+        foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p));
+        var result = new List<GroupCount>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (reader.Read())
+        {
+            var keys = indexes.Select((column, i) => DuckDbSql.ReadValue(reader, i, table.Columns[column].Type)).ToArray();
+            result.Add(new GroupCount(keys, Convert.ToInt64(reader.GetValue(indexes.Length), CultureInfo.InvariantCulture)));
+        }
+        return result;
+    }
+
     public async Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct)
     {
         var column = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");

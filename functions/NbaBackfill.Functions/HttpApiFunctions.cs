@@ -77,22 +77,14 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     private BackfillApi Api(DurableTaskClient client, HttpRequestData req) =>
-        new(client, warehouse, options, id => ManagementPayloadOf(client, req, id), "functions");
+        new(client, warehouse, options, id => ManagementPayloadOf(req, id), "functions");
 
-    /// <summary>Durable Functions' own management URIs when the client comes from the Functions host; route-based otherwise.</summary>
-    internal static ManagementPayload ManagementPayloadOf(DurableTaskClient client, HttpRequestData req, string id)
-    {
-        try
-        {
-            var p = client.CreateHttpManagementPayload(id, req);
-            return new ManagementPayload(p.Id ?? id, p.StatusQueryGetUri ?? "", p.SendEventPostUri ?? "", p.TerminatePostUri ?? "",
-                p.PurgeHistoryDeleteUri ?? "", p.RestartPostUri ?? "", p.SuspendPostUri ?? "", p.ResumePostUri ?? "");
-        }
-        catch (InvalidOperationException)
-        {
-            return ManagementPayloads.FromRoutes(req.Url.GetLeftPart(UriPartial.Authority), id);
-        }
-    }
+    /// <summary>
+    /// This app's routes (status, terminate, retry), never <c>CreateHttpManagementPayload</c>: its URLs carry the
+    /// Durable system key, which opens purge/rewind/raise-event on every instance to whoever holds one function key.
+    /// </summary>
+    internal static ManagementPayload ManagementPayloadOf(HttpRequestData req, string id) =>
+        ManagementPayloads.FromRoutes(req.Url.GetLeftPart(UriPartial.Authority), id);
 
     internal static async Task<HttpResponseData> WriteAsync(HttpRequestData req, ApiResponse api)
     {

@@ -75,9 +75,13 @@ public sealed class BackfillApiTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_ids_are_404_and_bad_bodies_are_400_problem_json_with_nothing_started()
     {
-        Assert.Equal(404, (await _api.GetAsync("nope", CancellationToken.None)).Status);
-        Assert.Equal(404, (await _api.TerminateAsync("nope", CancellationToken.None)).Status);
-        Assert.Equal(404, (await _api.RetryAsync("nope", null, CancellationToken.None)).Status);
+        const string unknown = "bf-20990101-20990102-pgs";
+        Assert.Equal(404, (await _api.GetAsync(unknown, CancellationToken.None)).Status);
+        Assert.Equal(404, (await _api.TerminateAsync(unknown, CancellationToken.None)).Status);
+        Assert.Equal(404, (await _api.RetryAsync(unknown, null, CancellationToken.None)).Status);
+        // Ids that are not run ids never reach the engine.
+        Assert.Equal(400, (await _api.GetAsync("nope", CancellationToken.None)).Status);
+        Assert.Equal(400, (await _api.TerminateAsync("../x", CancellationToken.None)).Status);
         var bad = await _api.StartAsync(Body("{\"from\":\"2021-11-30\",\"to\":\"2021-11-01\"}"), CancellationToken.None);
         Assert.Equal((400, "application/problem+json"), (bad.Status, bad.ContentType));
         var none = new List<OrchestrationMetadata>();

@@ -20,7 +20,7 @@ public class BackfillRequestParserTests
         { "{\"from\":\"2021-11-01\",\"to\":\"2021-02-30\"}", "to", "not a date in YYYY-MM-DD form" },
         { "{\"from\":\"2021-11-30\",\"to\":\"2021-11-01\"}", "to", "must not be before from" },
         { "{\"from\":\"2020-01-01\",\"to\":\"2022-04-10\"}", "to", "range longer than 400 days" },
-        { "{\"from\":\"2021-11-01\",\"to\":\"2021-11-30\",\"processors\":[\"XYZ\"]}", "processors", "unknown processor XYZ" },
+        { "{\"from\":\"2021-11-01\",\"to\":\"2021-11-30\",\"processors\":[\"XYZ\"]}", "processors", "unknown processor 'XYZ'" },
         { "{\"from\":\"2021-11-01\",\"to\":\"2021-11-30\",\"processors\":[]}", "processors", "must be a non-empty array" },
         { "{\"from\":\"2021-11-01\",\"to\":\"2021-11-30\",\"processors\":\"PGS\"}", "processors", "must be a non-empty array" },
         { "{\"from\":\"2021-11-01\",\"to\":\"2021-11-30\",\"onFailure\":\"ignore\"}", "onFailure", "must be \"stop\" or \"continue\"" },

@@ -6,11 +6,11 @@ public class CommandsTests
 {
     public static TheoryData<string[], string> BadArguments => new()
     {
-        { ["process", "--processor", "PSZA", "--from", "2021-13-01", "--to", "2021-12-31"], "--from: '2021-13-01' is not a valid date (YYYY-MM-DD)" },
+        { ["process", "--processor", "PSZA", "--from", "2021-13-01", "--to", "2021-12-31"], "--from: not a date in YYYY-MM-DD form: '2021-13-01'" },
         { ["process", "--processor", "PSZA", "--from", "2021-12-31", "--to", "2021-12-01"], "--to 2021-12-01 is before --from 2021-12-31" },
         { ["process", "--processor", "XYZ", "--from", "2021-12-01", "--to", "2021-12-31"], "unknown processor 'XYZ' (known: PGS, PSZA, TDZA, PCF, PDC, MLFS)" },
         { ["process", "--from", "2021-12-01", "--to", "2021-12-31"], "Option '--processor' is required." },
-        { ["reconcile", "--from", "yesterday", "--to", "2021-12-31"], "--from: 'yesterday' is not a valid date (YYYY-MM-DD)" },
+        { ["reconcile", "--from", "yesterday", "--to", "2021-12-31"], "--from: not a date in YYYY-MM-DD form: 'yesterday'" },
         { ["reconcile", "--from", "2021-12-01", "--to", "2021-12-31", "--processors", "PGS,nope"], "unknown processor 'nope' (known: PGS, PSZA, TDZA, PCF, PDC, MLFS)" },
         { ["export", "--table", "players", "--out", "x.csv"], "unknown table 'players'" },
         { ["gaps", "--from", "2021-12-01"], "Option '--to' is required." },

@@ -79,7 +79,7 @@ public sealed class LocalApiHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal("Completed", JsonDocument.Parse(await get.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
 
-        using var missing = await _http.SendAsync(Request(HttpMethod.Get, "/api/backfills/nope"));
+        using var missing = await _http.SendAsync(Request(HttpMethod.Get, "/api/backfills/bf-20990101-20990102-pgs"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var bad = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-02\",\"processors\":[\"NOPE\"]}"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -94,12 +94,39 @@ public sealed class LocalApiHostTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes are the point of the test
     public void A_token_is_generated_once_and_reused_unless_the_environment_sets_one()
     {
         var file = Path.Combine(_dir, "api-token");
         var first = LocalApiHost.LoadOrCreateToken(_ => null, file);
-        Assert.Equal(48, first.Length);
+        Assert.Equal(64, first.Length);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)); // owner-only, from creation
         Assert.Equal(first, LocalApiHost.LoadOrCreateToken(_ => null, file));
-        Assert.Equal("from-env", LocalApiHost.LoadOrCreateToken(n => n == "NBA_API_TOKEN" ? "from-env" : null, file));
+        var fromEnv = new string('e', 32);
+        Assert.Equal(fromEnv, LocalApiHost.LoadOrCreateToken(n => n == "NBA_API_TOKEN" ? fromEnv : null, file));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("short")]
+    [InlineData("0123456789012345678901234567890")] // 31 characters
+    public void A_short_or_empty_token_from_the_environment_is_refused(string token)
+    {
+        var e = Assert.Throws<UsageException>(() => LocalApiHost.LoadOrCreateToken(n => n == "NBA_API_TOKEN" ? token : null, Path.Combine(_dir, "api-token")));
+        Assert.StartsWith("NBA_API_TOKEN: must be at least 32 characters", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "api-token")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_token_file_that_others_can_read_or_a_short_one_is_refused()
+    {
+        var file = Path.Combine(_dir, "api-token");
+        File.WriteAllText(file, new string('x', 64));
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.Contains("readable by group or others", Assert.Throws<UsageException>(() => LocalApiHost.LoadOrCreateToken(_ => null, file)).Message, StringComparison.Ordinal);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(file, "abc");
+        Assert.Contains("shorter than 32", Assert.Throws<UsageException>(() => LocalApiHost.LoadOrCreateToken(_ => null, file)).Message, StringComparison.Ordinal);
     }
 }

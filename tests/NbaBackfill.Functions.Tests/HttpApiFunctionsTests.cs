@@ -38,10 +38,13 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var body = JsonDocument.Parse(response.Text);
         var id = body.RootElement.GetProperty("id").GetString()!;
-        // Durable Functions' own management payload (runtime webhooks), as the Functions host returns it.
-        Assert.StartsWith("https://nba.example.net/runtime/webhooks/durabletask/instances/" + id, body.RootElement.GetProperty("statusQueryGetUri").GetString(), StringComparison.Ordinal);
-        Assert.Contains("/terminate", body.RootElement.GetProperty("terminatePostUri").GetString(), StringComparison.Ordinal);
-        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("purgeHistoryDeleteUri").GetString()));
+        // This app's own routes only: Durable's webhook URLs would carry the system key (purge, rewind, raise events).
+        Assert.Equal("https://nba.example.net/api/backfills/" + id, body.RootElement.GetProperty("statusQueryGetUri").GetString());
+        Assert.Equal("https://nba.example.net/api/backfills/" + id + "/terminate", body.RootElement.GetProperty("terminatePostUri").GetString());
+        Assert.Equal("https://nba.example.net/api/backfills/" + id + "/retry", body.RootElement.GetProperty("retryPostUri").GetString());
+        Assert.False(body.RootElement.TryGetProperty("purgeHistoryDeleteUri", out _));
+        Assert.DoesNotContain("systemKey", response.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("webhooks", response.Text, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(body.RootElement.GetProperty("statusQueryGetUri").GetString(), response.Headers.GetValues("Location").Single());
 
         await _engine.Client.WaitForInstanceCompletionAsync(id);
@@ -68,8 +71,9 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
     {
         var big = "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"pad\":\"" + new string('x', 4000) + "\"}";
         Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Start(FakeHttpRequest.Create("POST", "https://x/api/backfills", big), _engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://x/api/backfills/nope"), "nope", _engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Terminate(FakeHttpRequest.Create("POST", "https://x/api/backfills/nope/terminate"), "nope", _engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://x/api/backfills/bf-20990101-20990102-pgs"), "bf-20990101-20990102-pgs", _engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://x/api/backfills/nope"), "nope", _engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Terminate(FakeHttpRequest.Create("POST", "https://x/api/backfills/bf-20990101-20990102-pgs/terminate"), "bf-20990101-20990102-pgs", _engine.Client)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Gaps(FakeHttpRequest.Create("GET", "https://x/api/gaps?from=2021-11-01"), _engine.Client)).StatusCode);
         var reconciliation = (FakeHttpResponse)await _functions.Reconciliation(FakeHttpRequest.Create("GET", "https://x/api/reconciliation?from=2021-11-01&to=2021-11-02"), _engine.Client);
         Assert.Equal(HttpStatusCode.OK, reconciliation.StatusCode);

@@ -30,9 +30,10 @@ internal static class LandCommand
         {
             var dir = result.GetValue(seasonDir)!;
             if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            var seasonId = CommonOptions.Season(result, season);
             var landing = new BlobRawLanding(Container(result.GetValue(storage), result.GetValue(container)!, env));
             var source = new FolderRawSource(dir);
-            var parsed = SeasonParser.Parse(source, result.GetValue(season));
+            var parsed = SeasonParser.Parse(source, seasonId);
             var files = SeasonSplitter.Split(source, parsed);
             await landing.LandAsync(files, ct);
             await env.Out.WriteLineAsync($"landed season {parsed.Season}: {files.PerDate.Count} date folder(s) under {landing.Describe}/raw/{parsed.Season}/ ({parsed.Rejects.Count} malformed row(s) landed as-is)");

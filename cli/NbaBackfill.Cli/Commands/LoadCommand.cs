@@ -23,7 +23,8 @@ internal static class LoadCommand
             if ((dir is null) == (landed is null)) throw new UsageException("give exactly one of --season-dir or --from-landing");
             if (dir is not null && !Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
             if (landed is not null && landed is not ("blob" or "local")) throw new UsageException($"--from-landing: '{landed}' is not blob or local");
-            if (landed is not null && result.GetValue(season) is null) throw new UsageException("--from-landing needs --season");
+            var seasonId = CommonOptions.Season(result, season);
+            if (landed is not null && seasonId is null) throw new UsageException("--from-landing needs --season");
             var dbPath = CommonOptions.DbPath(result, db, env);
             IRawLanding? source = landed switch
             {
@@ -31,11 +32,14 @@ internal static class LoadCommand
                 "local" => new LocalFolderLanding(CommonOptions.LandingRoot(dbPath)),
                 _ => null,
             };
+            // Parsed (and so validated) before the warehouse is opened: bad input creates nothing.
+            var raw = source is null ? new FolderRawSource(dir!) : source.OpenSeason(seasonId!);
+            var parsed = SeasonParser.Parse(raw, seasonId);
             await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             var landing = new LocalFolderLanding(CommonOptions.LandingRoot(dbPath));
             var summary = source is null
-                ? await SeasonLoader.LoadAsync(new FolderRawSource(dir!), Path.GetFullPath(dir!), warehouse, landing, env.Time, result.GetValue(season), ct)
-                : await SeasonLoader.LoadAsync(source.OpenSeason(result.GetValue(season)!), source.Describe, warehouse, null, env.Time, result.GetValue(season), ct);
+                ? await SeasonLoader.LoadParsedAsync(parsed, raw, Path.GetFullPath(dir!), warehouse, landing, env.Time, ct)
+                : await SeasonLoader.LoadParsedAsync(parsed, raw, source.Describe, warehouse, null, env.Time, ct);
             await env.Out.WriteLineAsync(
                 $"loaded season {summary.Season}: {summary.Teams} teams, {summary.Games} games ({summary.FirstDate:yyyy-MM-dd}..{summary.LastDate:yyyy-MM-dd}), " +
                 $"{summary.BoxScores} box-score rows, {(summary.HasShotZones ? $"{summary.ShotZones} shot-zone rows" : "no shot zones")}, " +

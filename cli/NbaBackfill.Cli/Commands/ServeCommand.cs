@@ -23,8 +23,8 @@ internal static class ServeCommand
             var engineName = result.GetValue(engineOption)!;
             if (engineName is not ("inprocess" or "azurestorage")) throw new UsageException($"--engine: '{engineName}' is not inprocess or azurestorage");
             var dbPath = CommonOptions.DbPath(result, db, env);
-            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             var token = LocalApiHost.LoadOrCreateToken(env.Variable, Path.Combine(CommonOptions.WorkDir(dbPath), "api-token"));
+            await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             await using var engine = await new RunCommand.EngineChoice(engineName, result.GetValue(storage), result.GetValue(taskHub)!).StartAsync(env, warehouse, ct);
             await using var host = await LocalApiHost.StartAsync(engine, warehouse, env.Time, AppSettings.ApiOptionsFrom(env.Variable), token, p, ct);
             await env.Out.WriteLineAsync($"serving {host.BaseUrl}/api (engine {engine.Name}, {warehouse.Describe})");

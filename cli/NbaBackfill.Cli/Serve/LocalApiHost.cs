@@ -39,7 +39,7 @@ public sealed class LocalApiHost : IAsyncDisposable
         });
         var app = builder.Build();
         var api = new Func<HttpContext, BackfillApi>(http =>
-            new BackfillApi(engine.Client, warehouse, options, id => ManagementPayloads.FromRoutes($"{http.Request.Scheme}://{http.Request.Host}", id), engine.Name));
+            new BackfillApi(engine.Client, warehouse, options, id => ManagementPayloads.FromRoutes($"{http.Request.Scheme}://{http.Request.Host}", id), engine.Name, time));
 
         app.Use(async (http, next) =>
         {
@@ -81,15 +81,44 @@ public sealed class LocalApiHost : IAsyncDisposable
         return new LocalApiHost(app, $"http://127.0.0.1:{port}");
     }
 
+    public const int MinTokenLength = 32;
+
+    /// <summary>
+    /// The bearer token: NBA_API_TOKEN, else the token file, else a new random one written to it owner-only (0600).
+    /// A short token, or a file that others can read, is refused: either makes the API's one secret guessable.
+    /// </summary>
     public static string LoadOrCreateToken(Func<string, string?> variable, string tokenFile)
     {
-        if (variable("NBA_API_TOKEN") is { Length: > 0 } fromEnv) return fromEnv;
-        if (File.Exists(tokenFile)) return File.ReadAllText(tokenFile).Trim();
-        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(tokenFile))!);
-        File.WriteAllText(tokenFile, token);
+        if (variable("NBA_API_TOKEN") is { } fromEnv)
+        {
+            return fromEnv.Trim().Length >= MinTokenLength
+                ? fromEnv.Trim()
+                : throw new UsageException($"NBA_API_TOKEN: must be at least {MinTokenLength} characters (it is {fromEnv.Trim().Length})");
+        }
+        var path = Path.GetFullPath(tokenFile);
+        if (File.Exists(path))
+        {
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & OthersAccess) != 0)
+            {
+                throw new UsageException($"{path}: readable by group or others (mode {Convert.ToString((int)File.GetUnixFileMode(path), 8)}); run chmod 600 on it, or delete it for a new token");
+            }
+            var stored = File.ReadAllText(path).Trim();
+            return stored.Length >= MinTokenLength
+                ? stored
+                : throw new UsageException($"{path}: token shorter than {MinTokenLength} characters; delete the file for a new one");
+        }
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        var dir = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+        else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options)) writer.Write(token);
         return token;
     }
+
+    private const UnixFileMode OthersAccess = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private static async Task WriteAsync(HttpContext http, ApiResponse response)
     {

@@ -35,13 +35,29 @@ public readonly record struct DateRange
     /// <summary>The range widened backwards far enough to hold a whole season's history before <see cref="To"/>.</summary>
     public DateRange WithSeasonHistory() => new(From.AddDays(-366), To);
 
-    public static DateOnly ParseDate(string text)
+    /// <summary>The dates the product accepts from outside: the NBA's first season to a far but finite future.</summary>
+    public static DateOnly Earliest { get; } = new(1946, 1, 1);
+
+    public static DateOnly Latest { get; } = new(2100, 12, 31);
+
+    public static DateOnly ParseDate(string text) =>
+        TryParseDate(text, out var date, out var error) ? date : throw new FormatException(error);
+
+    /// <summary>A YYYY-MM-DD date within <see cref="Earliest"/>..<see cref="Latest"/>; the error says which rule failed.</summary>
+    public static bool TryParseDate(string? text, out DateOnly date, out string error)
     {
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        error = "";
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
-            throw new FormatException($"'{text}' is not a date in YYYY-MM-DD form");
+            error = $"not a date in YYYY-MM-DD form: {Validation.Identifiers.Quote(text)}";
+            return false;
         }
-        return date;
+        if (date < Earliest || date > Latest)
+        {
+            error = $"outside {Format(Earliest)}..{Format(Latest)}: {Format(date)}";
+            return false;
+        }
+        return true;
     }
 
     public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -27,8 +27,23 @@ public static class ProcessorIds
         _ => throw new ArgumentOutOfRangeException(nameof(processor)),
     };
 
-    public static bool TryParse(string text, out ProcessorId processor) =>
-        Enum.TryParse(text.Trim(), ignoreCase: true, out processor) && Enum.IsDefined(processor);
+    /// <summary>
+    /// A processor's whole name ("PGS", any case): not Enum.TryParse, which takes "5" as MLFS and "PSZA,TDZA" as a flag
+    /// combination (PCF).
+    /// </summary>
+    public static bool TryParse(string? text, out ProcessorId processor)
+    {
+        foreach (var p in All)
+        {
+            if (string.Equals(p.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                processor = p;
+                return true;
+            }
+        }
+        processor = default;
+        return false;
+    }
 
     public static ProcessorId Parse(string text) =>
         TryParse(text, out var p)

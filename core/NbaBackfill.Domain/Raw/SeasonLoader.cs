@@ -31,9 +31,14 @@ public static class SeasonLoader
 {
     public static async Task<LoadSummary> LoadAsync(
         IRawFileSource source, string sourceName, IWarehouse warehouse, IRawLanding? landing, TimeProvider time,
-        string? seasonOverride, CancellationToken ct)
+        string? seasonOverride, CancellationToken ct) =>
+        await LoadParsedAsync(SeasonParser.Parse(source, seasonOverride), source, sourceName, warehouse, landing, time, ct);
+
+    /// <summary>Lands and loads a season already parsed (callers parse first, so bad input opens nothing).</summary>
+    public static async Task<LoadSummary> LoadParsedAsync(
+        RawSeason season, IRawFileSource source, string sourceName, IWarehouse warehouse, IRawLanding? landing, TimeProvider time,
+        CancellationToken ct)
     {
-        var season = SeasonParser.Parse(source, seasonOverride);
         if (landing is not null)
         {
             await landing.LandAsync(SeasonSplitter.Split(source, season), ct);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NbaBackfill.Validation;
 
 namespace NbaBackfill.Raw;
 
@@ -63,6 +64,13 @@ public static class SeasonParser
 
         var (boxLines, boxHeader) = ReadTable(source, BoxScoresFile, BoxColumns);
         var season = seasonOverride ?? DetectSeason(source, boxLines, boxHeader);
+        // The season id names folders, Blob prefixes and partitions: a CSV cell must not be able to name a path.
+        if (!Identifiers.IsSeason(season))
+        {
+            throw new RawInputException(seasonOverride is not null
+                ? $"--season: {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})"
+                : $"{source.Describe(BoxScoresFile)}: season {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})");
+        }
 
         var games = ParseGames(source, season, teamsByAbbr, rejects);
         var gamesById = games.ToDictionary(g => g.GameId, StringComparer.Ordinal);

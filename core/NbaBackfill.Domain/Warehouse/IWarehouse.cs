@@ -33,6 +33,13 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// <summary>Row counts per partition date.</summary>
     Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct);
 
+    /// <summary>
+    /// Row counts per distinct value of <paramref name="groupBy"/> in one GROUP BY (status pages poll this, so it must
+    /// not read rows): optionally within a partition range, and where <paramref name="whereColumn"/> = value.
+    /// </summary>
+    Task<IReadOnlyList<GroupCount>> CountGroupsAsync(
+        TableSchema table, IReadOnlyList<string> groupBy, DateRange? range, string? whereColumn, object? whereValue, CancellationToken ct);
+
     /// <summary>Rows of a keyed table matching column = value (status rows of a run, a run by id).</summary>
     Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct);
 
@@ -42,3 +49,6 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// <summary>Deletes failure rows (operator tooling and tests of the reconciliation invariant).</summary>
     Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct);
 }
+
+/// <summary>One group of <see cref="IWarehouse.CountGroupsAsync"/>: its values of the grouping columns, and its row count.</summary>
+public sealed record GroupCount(IReadOnlyList<object?> Keys, long Count);

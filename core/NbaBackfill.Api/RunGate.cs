@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using Microsoft.DurableTask.Client;
+using NbaBackfill.Orchestration;
+using NbaBackfill.Planning;
+
+namespace NbaBackfill.Api;
+
+/// <summary>
+/// The admission gate of one task hub client: every start (API, retry, daily tick) checks the active runs and
+/// schedules inside it, so a check and the schedule it allows cannot interleave with another start of this process.
+/// </summary>
+public static class RunGate
+{
+    public static readonly OrchestrationRuntimeStatus[] Active =
+        [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
+
+    private static readonly ConditionalWeakTable<DurableTaskClient, SemaphoreSlim> Gates = new();
+
+    public static async Task<IDisposable> EnterAsync(DurableTaskClient client, CancellationToken ct)
+    {
+        var gate = Gates.GetValue(client, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Turn(gate);
+    }
+
+    /// <summary>Every active backfill instance (daily runs included) with its request.</summary>
+    public static async Task<IReadOnlyList<ActiveRun>> ActiveRunsAsync(DurableTaskClient client, CancellationToken ct)
+    {
+        var runs = new List<ActiveRun>();
+        await foreach (var m in client.GetAllInstancesAsync(new OrchestrationQuery(Statuses: Active, FetchInputsAndOutputs: true)).WithCancellation(ct))
+        {
+            if (m.Name == TaskNames.Backfill && m.ReadInputAs<BackfillInput>() is { } input) runs.Add(new ActiveRun(m.InstanceId, input.Request));
+        }
+        return runs;
+    }
+
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
+}
+
+/// <summary>Node counts of a run from one GROUP BY over its status rows (what a status poll shows while it runs).</summary>
+public sealed record NodeCounts(int TotalNodes, int Succeeded, int Failed, int Blocked, int Pending, int Running, int Terminated,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Processors)
+{
+    public static NodeCounts Of(IReadOnlyList<Warehouse.GroupCount> groups)
+    {
+        int Count(string status) => (int)groups.Where(g => (string)g.Keys[1]! == status).Sum(g => g.Count);
+        return new NodeCounts((int)groups.Sum(g => g.Count), Count("succeeded"), Count("failed"), Count("blocked"), Count("pending"),
+            Count("running"), Count("terminated"),
+            groups.GroupBy(g => (string)g.Keys[0]!).ToDictionary(g => g.Key,
+                g => (IReadOnlyDictionary<string, long>)g.ToDictionary(x => (string)x.Keys[1]!, x => x.Count)));
+    }
+}

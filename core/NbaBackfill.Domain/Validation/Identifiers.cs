@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+
+namespace NbaBackfill.Validation;
+
+/// <summary>
+/// The one rule for each identifier that reaches a path, a Blob name, an orchestration id or a SQL text. Ids that
+/// fail it are refused where they enter (CSV cell, option, request, route), and again by every sink.
+/// </summary>
+public static partial class Identifiers
+{
+    public const string SeasonRule = "1-32 letters, digits, '-' or '_' (e.g. 2021-22)";
+
+    public const string RunIdRule =
+        "a run id: bf-YYYYMMDD-YYYYMMDD-PROCESSORS[-YYYYMMDDTHHMMSS] or daily-YYYY-MM-DD, optionally followed by -retryN";
+
+    public static bool IsSeason(string? text) => text is not null && SeasonPattern().IsMatch(text);
+
+    public static bool IsRunId(string? text) => text is not null && text.Length <= 160 && RunIdPattern().IsMatch(text);
+
+    /// <summary>A value for an error message: quoted, cut, control characters shown as '?'.</summary>
+    public static string Quote(string? text)
+    {
+        if (text is null) return "(none)";
+        var cut = text.Length > 40 ? text[..40] + "…" : text;
+        return "'" + new string(cut.Select(c => char.IsControl(c) ? '?' : c).ToArray()) + "'";
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex SeasonPattern();
+
+    [GeneratedRegex(@"^(bf-\d{8}-\d{8}-[a-z]{2,24}(-\d{8}T\d{6})?|daily-\d{4}-\d{2}-\d{2})(-retry\d{1,4}){0,8}$")]
+    private static partial Regex RunIdPattern();
+}
+
+/// <summary>Paths built from identifiers: the result must stay under its root, whatever the identifier holds.</summary>
+public static class SafePaths
+{
+    public static string Under(string root, params string[] segments)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        var path = Path.GetFullPath(Path.Combine([fullRoot, .. segments]));
+        var prefix = fullRoot.EndsWith(Path.DirectorySeparatorChar) ? fullRoot : fullRoot + Path.DirectorySeparatorChar;
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"path {Identifiers.Quote(string.Join("/", segments))} leaves its root {fullRoot}");
+        }
+        return path;
+    }
+}
