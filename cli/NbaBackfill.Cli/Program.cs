@@ -11,4 +11,14 @@ Console.CancelKeyPress += (_, e) =>
         cancel.Cancel();
     }
 };
+// SIGTERM (containers, systemd) is Ctrl-C: stop cleanly instead of being killed later with SIGKILL mid-write.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    if (!cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("stopping (SIGTERM)…");
+        cancel.Cancel();
+    }
+});
 return await CliApp.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, TimeProvider.System, Environment.GetEnvironmentVariable), cancel.Token);

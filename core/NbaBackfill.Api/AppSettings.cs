@@ -25,8 +25,4 @@ public static class AppSettings
     ];
 
     public const string DefaultDailySchedule = "0 0 11 * * *";
-
-    public static ApiOptions ApiOptionsFrom(Func<string, string?> setting) => new(
-        MaxRangeDays: int.TryParse(setting(MaxRangeDays), out var days) ? days : 400,
-        MaxBodyBytes: int.TryParse(setting(MaxBodyBytes), out var bytes) ? bytes : 16 * 1024);
 }

@@ -39,14 +39,7 @@ public static class WarehouseConnector
     private static async Task<IWarehouse> OpenBigQueryAsync(BigQueryOptions options, Func<string, string?> setting, TimeProvider time, CancellationToken ct)
     {
         if (setting(AppSettings.BigQueryLocation) is { Length: > 0 } location) options = options with { Location = location };
-        if (setting(AppSettings.BigQueryEndpoint) is { Length: > 0 } endpoint)
-        {
-            if (!Uri.TryCreate(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute, out var uri))
-            {
-                throw new ArgumentException($"{AppSettings.BigQueryEndpoint}='{endpoint}' is not an absolute URL");
-            }
-            options = options with { Endpoint = uri };
-        }
+        if (setting(AppSettings.BigQueryEndpoint) is { Length: > 0 } endpoint) options = options with { Endpoint = BigQueryOptions.ParseEndpoint(endpoint) };
         var tokens = await GoogleAccessTokenSource.CreateAsync(setting(AppSettings.BigQueryCredentials), ct);
         return await BigQueryWarehouse.OpenAsync(options, tokens, time, ct);
     }

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
@@ -28,9 +31,13 @@ public sealed class SidecarEngine : IBackfillEngine
     private readonly IHost _worker;
     private readonly GrpcChannel _channel;
 
-    private SidecarEngine(string name, WebApplication sidecar, IHost worker, GrpcChannel channel)
+    /// <summary>The header that carries this process's sidecar key; requests without it get 401.</summary>
+    public const string KeyHeader = "x-nba-sidecar-key";
+
+    private SidecarEngine(string name, WebApplication sidecar, IHost worker, GrpcChannel channel, Uri address)
     {
         Name = name;
+        Address = address;
         _sidecar = sidecar;
         _worker = worker;
         _channel = channel;
@@ -39,6 +46,9 @@ public sealed class SidecarEngine : IBackfillEngine
 
     public string Name { get; }
 
+    /// <summary>Where the sidecar listens (loopback); reachable by any local user, usable only with the key.</summary>
+    public Uri Address { get; }
+
     public DurableTaskClient Client { get; }
 
     public static async Task<SidecarEngine> StartAsync(
@@ -46,6 +56,9 @@ public sealed class SidecarEngine : IBackfillEngine
         IRunReportSink? reports, CancellationToken ct)
     {
         var port = FreePort();
+        // Any local user can reach a loopback port: without this key (random per process, never written anywhere)
+        // they could start or terminate orchestrations with hand-written input, around the API's rules.
+        var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
@@ -54,10 +67,24 @@ public sealed class SidecarEngine : IBackfillEngine
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var sidecar = builder.Build();
+        sidecar.Use(async (http, next) =>
+        {
+            var given = Encoding.ASCII.GetBytes(http.Request.Headers[KeyHeader].ToString());
+            if (!CryptographicOperations.FixedTimeEquals(given, Encoding.ASCII.GetBytes(key)))
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+            await next(http);
+        });
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync(ct);
 
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SidecarKeyHandler(key) { InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } },
+        });
         var workerBuilder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         workerBuilder.Services.AddDurableTaskWorker(b =>
         {
@@ -71,7 +98,7 @@ public sealed class SidecarEngine : IBackfillEngine
         });
         var worker = workerBuilder.Build();
         await worker.StartAsync(ct);
-        return new SidecarEngine(name, sidecar, worker, channel);
+        return new SidecarEngine(name, sidecar, worker, channel, address);
     }
 
     public async ValueTask DisposeAsync()
@@ -82,6 +109,16 @@ public sealed class SidecarEngine : IBackfillEngine
         _channel.Dispose();
         await _sidecar.StopAsync();
         await _sidecar.DisposeAsync();
+    }
+
+    /// <summary>Adds the sidecar key to every call of the worker and client.</summary>
+    private sealed class SidecarKeyHandler(string key) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation(KeyHeader, key);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static int FreePort()

@@ -43,10 +43,34 @@ public sealed record BigQueryOptions(string Project, string Dataset)
         {
             throw new ArgumentException("the BigQuery warehouse needs a project and a dataset (NBA_BIGQUERY_PROJECT, NBA_BIGQUERY_DATASET)");
         }
+        // Both go into SQL identifiers (`project.dataset.table`): only ids of Google's own form pass.
+        if (!IsProjectId(project))
+        {
+            throw new ArgumentException($"'{Cut(project)}' is not a Google Cloud project id (6-30 lower-case letters, digits or hyphens, starting with a letter)");
+        }
         if (!System.Text.RegularExpressions.Regex.IsMatch(dataset, "^[A-Za-z0-9_]{1,1024}$"))
         {
-            throw new ArgumentException($"'{dataset}' is not a BigQuery dataset id (letters, digits and underscores)");
+            throw new ArgumentException($"'{Cut(dataset)}' is not a BigQuery dataset id (letters, digits and underscores)");
         }
-        return new BigQueryOptions(project.Trim(), dataset.Trim());
+        return new BigQueryOptions(project, dataset);
     }
+
+    public static bool IsProjectId(string? project) =>
+        project is not null && System.Text.RegularExpressions.Regex.IsMatch(project, "^(?:[a-z][a-z0-9.-]{0,61}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$");
+
+    /// <summary>
+    /// The API root: https, or http only to a loopback host (a local fake): an access token must never travel in
+    /// clear text over a network.
+    /// </summary>
+    public static Uri ParseEndpoint(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute, out var uri))
+        {
+            throw new ArgumentException($"NBA_BIGQUERY_ENDPOINT='{Cut(endpoint)}' is not an absolute URL");
+        }
+        if (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) return uri;
+        throw new ArgumentException($"NBA_BIGQUERY_ENDPOINT='{Cut(endpoint)}' must be https (http only to a loopback address): it carries access tokens");
+    }
+
+    private static string Cut(string text) => text.Length > 60 ? text[..60] + "…" : text;
 }

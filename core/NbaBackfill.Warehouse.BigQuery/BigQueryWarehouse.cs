@@ -186,24 +186,65 @@ public sealed class BigQueryWarehouse : IWarehouse
         ], [seasonParameter, teams], $"raw season {season.Season}", ct);
     }
 
+    /// <summary>
+    /// Output and failures in one transaction. The failure re-run semantics (<see cref="FailureReplacement"/>) run in
+    /// the script itself, against the rows as they are inside the transaction: a merge computed from an earlier read
+    /// would drop the failures or RESOLVED marks that another writer committed in between.
+    /// </summary>
     public async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
     {
         if (result.Dates.Count == 0) return;
         var table = result.Table;
         var failures = TableCatalog.FailuresOf(result.Processor);
-        var dates = BigQueryValues.ArrayParameter("dates", ColumnType.Date, result.Dates);
-        var processor = BigQueryValues.Parameter("processor", ColumnType.String, result.Processor.ToString());
-        var resolved = BigQueryValues.Parameter("resolved", ColumnType.String, ResolutionStatus.Resolved);
-        var filter = "processor_name = @processor AND analysis_date IN UNNEST(@dates) AND resolution_status <> @resolved";
-        var existing = await SelectAsync(failures, failures.ColumnNames.ToList(), $"SELECT {Columns(failures)} FROM {Ref(failures)} WHERE {filter}",
-            [dates.DeepClone(), processor.DeepClone(), resolved.DeepClone()], FailureRecord.From, ct);
-        var withRows = result.Rows.Select(r => (r.Date, r.EntityId)).ToHashSet();
-        var merged = FailureReplacement.Merge(existing, result.Failures, withRows, now);
-        await ReplaceAsync(
-        [
-            new Replacement(table, $"{table.PartitionColumn} IN UNNEST(@dates)", result.Rows),
-            new Replacement(failures, filter, merged),
-        ], [dates, processor, resolved], $"{result.Processor} output ({result.Dates.Count} dates) into {table.Name}", ct);
+        var keys = result.Rows.Select(r => (ITableRow)new EntityKeyRow(r.Date, r.EntityId)).Distinct().ToList();
+        var parameters = new JsonArray
+        {
+            BigQueryValues.ArrayParameter("dates", ColumnType.Date, result.Dates),
+            BigQueryValues.Parameter("processor", ColumnType.String, result.Processor.ToString()),
+            BigQueryValues.Parameter("resolved", ColumnType.String, ResolutionStatus.Resolved),
+            BigQueryValues.Parameter("now", ColumnType.Timestamp, now),
+        };
+        await RunStagedScriptAsync(
+            [new Stage(table, result.Rows), new Stage(failures, result.Failures), new Stage(EntityKeyRow.Schema, keys)],
+            [table.Name, failures.Name],
+            staged =>
+            {
+                var (rows, fresh, withRows) = (staged[0], staged[1], staged[2]);
+                var open = "t.processor_name = @processor AND t.analysis_date IN UNNEST(@dates) AND t.resolution_status <> @resolved";
+                var same = string.Join(" AND ", failures.Columns.Take(FailureRecord.SubstanceColumns)
+                    .Select(c => c.Nullable ? $"s.{c.Name} IS NOT DISTINCT FROM t.{c.Name}" : $"s.{c.Name} = t.{c.Name}"));
+                var noFresh = fresh is null ? "TRUE" : $"NOT EXISTS (SELECT 1 FROM {RefOf(fresh)} AS s WHERE {same})";
+                var sql = new StringBuilder();
+                sql.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Ref(table)} WHERE {table.PartitionColumn} IN UNNEST(@dates);\n");
+                if (rows is not null) sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO {Ref(table)} ({Columns(table)}) SELECT {Columns(table)} FROM {RefOf(rows)};\n");
+                // An old failure whose entity now has a row is RESOLVED (kept, marked) ...
+                if (withRows is not null)
+                {
+                    sql.Append(CultureInfo.InvariantCulture,
+                        $"UPDATE {Ref(failures)} AS t SET resolution_status = @resolved, resolved_at = @now WHERE {open} AND {noFresh} " +
+                        $"AND EXISTS (SELECT 1 FROM {RefOf(withRows)} AS k WHERE k.analysis_date = t.analysis_date AND k.entity_id = t.entity_id);\n");
+                }
+                // ... any other old failure that this run did not find again goes ...
+                sql.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Ref(failures)} AS t WHERE {open} AND {noFresh};\n");
+                // ... and a fresh one is added unless the same failure is already there (re-runs stay byte-identical).
+                if (fresh is not null)
+                {
+                    sql.Append(CultureInfo.InvariantCulture,
+                        $"INSERT INTO {Ref(failures)} ({Columns(failures)}) SELECT {Columns(failures)} FROM {RefOf(fresh)} AS s " +
+                        $"WHERE NOT EXISTS (SELECT 1 FROM {Ref(failures)} AS t WHERE {open} AND {same});\n");
+                }
+                return sql.ToString();
+            },
+            parameters, $"{result.Processor} output ({result.Dates.Count} dates) into {table.Name}", ct);
+    }
+
+    /// <summary>The (date, entity) pairs that have an output row: what resolves an old failure, staged for the script.</summary>
+    private sealed record EntityKeyRow(DateOnly AnalysisDate, string EntityId) : ITableRow
+    {
+        public static TableSchema Schema { get; } = new("entity_keys", [new Column("analysis_date", ColumnType.Date), new Column("entity_id", ColumnType.String)],
+            Key: ["analysis_date", "entity_id"], PartitionColumn: null, Clustering: []);
+
+        public object?[] ToValues() => [AnalysisDate, EntityId];
     }
 
     public Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
@@ -236,37 +277,49 @@ public sealed class BigQueryWarehouse : IWarehouse
     /// <summary>What one transaction replaces in one table: the rows matching <c>Where</c> become <c>Rows</c>.</summary>
     private sealed record Replacement(TableSchema Table, string Where, IEnumerable<ITableRow> Rows, string? Alias = null);
 
+    /// <summary>Rows to load into a staging table before the transaction (none: no staging table).</summary>
+    private sealed record Stage(TableSchema Table, IEnumerable<ITableRow> Rows);
+
+    /// <summary>One DELETE (+ INSERT of the staged rows) per replacement, in one transaction.</summary>
+    private Task ReplaceAsync(IReadOnlyList<Replacement> replacements, JsonArray parameters, string subject, CancellationToken ct) =>
+        RunStagedScriptAsync(replacements.Select(r => new Stage(r.Table, r.Rows)).ToList(), replacements.Select(r => r.Table.Name).ToList(),
+            staged =>
+            {
+                var script = new StringBuilder();
+                for (var i = 0; i < replacements.Count; i++)
+                {
+                    var replacement = replacements[i];
+                    var table = replacement.Table;
+                    var where = replacement.Where.Replace("@staging", staged[i] is { } s ? RefOf(s) : "", StringComparison.Ordinal);
+                    script.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Ref(table)}{(replacement.Alias is { } a ? $" AS {a}" : "")} WHERE {where};\n");
+                    if (staged[i] is { } staging)
+                    {
+                        script.Append(CultureInfo.InvariantCulture, $"INSERT INTO {Ref(table)} ({Columns(table)}) SELECT {Columns(table)} FROM {RefOf(staging)};\n");
+                    }
+                }
+                return script.ToString();
+            }, parameters, subject, ct);
+
     /// <summary>
-    /// Stages each replacement's rows (load jobs run side by side), then runs one transaction of DELETE + INSERT per
-    /// table. Staging tables are dropped afterwards and expire on their own if a crash leaves one behind.
+    /// Stages each stage's rows (load jobs run side by side), then runs the statements as one transaction while
+    /// holding this process's turn on every table it mutates. Staging tables are dropped afterwards and expire on
+    /// their own if a crash leaves one behind.
     /// </summary>
-    private async Task ReplaceAsync(IReadOnlyList<Replacement> replacements, JsonArray parameters, string subject, CancellationToken ct)
+    private async Task RunStagedScriptAsync(IReadOnlyList<Stage> stages, IReadOnlyList<string> mutated,
+        Func<IReadOnlyList<string?>, string> statements, JsonArray parameters, string subject, CancellationToken ct)
     {
-        var materialised = replacements.Select(r => (r, rows: r.Rows as IReadOnlyList<ITableRow> ?? r.Rows.ToList())).ToList();
-        var staged = await Task.WhenAll(materialised.Select(async x => x.rows.Count == 0 ? null : await StageAsync(x.r.Table, x.rows, subject, ct)));
+        var materialised = stages.Select(x => (x.Table, Rows: x.Rows as IReadOnlyList<ITableRow> ?? x.Rows.ToList())).ToList();
+        var staged = await Task.WhenAll(materialised.Select(async x => x.Rows.Count == 0 ? null : await StageAsync(x.Table, x.Rows, subject, ct)));
         try
         {
-            var script = new StringBuilder("BEGIN TRANSACTION;\n");
-            for (var i = 0; i < materialised.Count; i++)
-            {
-                var (replacement, _) = materialised[i];
-                var table = replacement.Table;
-                var where = replacement.Where.Replace("@staging", staged[i] is { } s ? RefOf(s) : "", StringComparison.Ordinal);
-                script.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Ref(table)}{(replacement.Alias is { } a ? $" AS {a}" : "")} WHERE {where};\n");
-                if (staged[i] is { } staging)
-                {
-                    script.Append(CultureInfo.InvariantCulture, $"INSERT INTO {Ref(table)} ({Columns(table)}) SELECT {Columns(table)} FROM {RefOf(staging)};\n");
-                }
-            }
-            script.Append("COMMIT TRANSACTION;");
-            var turns = materialised.Select(x => x.r.Table.Name).Distinct().Order(StringComparer.Ordinal)
-                .Select(t => _tableTurns.GetOrAdd(t, _ => new SemaphoreSlim(1, 1))).ToList();
+            var script = "BEGIN TRANSACTION;\n" + statements(staged) + "COMMIT TRANSACTION;";
+            var turns = mutated.Distinct().Order(StringComparer.Ordinal).Select(t => _tableTurns.GetOrAdd(t, _ => new SemaphoreSlim(1, 1))).ToList();
             var held = 0;
             try
             {
                 // In name order, so no two writers wait on each other.
                 for (; held < turns.Count; held++) await turns[held].WaitAsync(ct);
-                await _client.RunScriptAsync(script.ToString(), parameters, subject, ct);
+                await _client.RunScriptAsync(script, parameters, subject, ct);
             }
             finally
             {

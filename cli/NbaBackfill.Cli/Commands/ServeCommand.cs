@@ -23,10 +23,12 @@ internal static class ServeCommand
             var engineName = result.GetValue(engineOption)!;
             if (engineName is not ("inprocess" or "azurestorage")) throw new UsageException($"--engine: '{engineName}' is not inprocess or azurestorage");
             var dbPath = CommonOptions.DbPath(result, db, env);
+            var settings = NbaSettings.From(env.Variable);
+            if (settings.Validate() is { Count: > 0 } invalid) throw new UsageException(invalid[0]);
             var token = LocalApiHost.LoadOrCreateToken(env.Variable, Path.Combine(CommonOptions.WorkDir(dbPath), "api-token"));
             await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             await using var engine = await new RunCommand.EngineChoice(engineName, result.GetValue(storage), result.GetValue(taskHub)!).StartAsync(env, warehouse, ct);
-            await using var host = await LocalApiHost.StartAsync(engine, warehouse, env.Time, AppSettings.ApiOptionsFrom(env.Variable), token, p, ct);
+            await using var host = await LocalApiHost.StartAsync(engine, warehouse, env.Time, settings.ApiOptions, token, p, ct);
             await env.Out.WriteLineAsync($"serving {host.BaseUrl}/api (engine {engine.Name}, {warehouse.Describe})");
             await env.Out.WriteLineAsync($"dashboard: {host.BaseUrl}/#token={token}");
             await env.Out.WriteLineAsync($"token: {token}   e.g. curl -H 'Authorization: Bearer {token}' '{host.BaseUrl}/api/reconciliation?from=2021-10-19&to=2022-04-10'");

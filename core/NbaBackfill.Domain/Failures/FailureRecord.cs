@@ -63,6 +63,9 @@ public sealed record FailureRecord(
     string RunId,
     DateTimeOffset CreatedAt) : ITableRow
 {
+    /// <summary>The leading columns that say what the failure is (through raw_data_checked); the rest say its history.</summary>
+    public const int SubstanceColumns = 14;
+
     public bool IsUnresolved => ResolutionStatus != Failures.ResolutionStatus.Resolved;
 
     public object?[] ToValues() =>

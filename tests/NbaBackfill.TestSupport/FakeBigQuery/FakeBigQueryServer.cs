@@ -139,6 +139,9 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         lock (_faults) _jobFaults.Enqueue((reason, message, times));
     }
 
+    /// <summary>Awaited before each request is handled (method, path): lets a test hold one writer between two steps.</summary>
+    public Func<string, string, Task>? BeforeRequest { get; set; }
+
     public int RequestCount(string method, string pathContains) =>
         Requests.Count(r => r.Method == method && r.Path.Contains(pathContains, StringComparison.Ordinal));
 
@@ -151,6 +154,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         object body;
         try
         {
+            if (BeforeRequest is { } hook) await hook(request.Method, path);
             var fault = TakeFault(request.Method, path);
             if (fault is not null) throw new FakeBigQueryError(fault.Value.Status, fault.Value.Reason, $"injected {fault.Value.Reason}");
             if (path == "/token" && request.Method == "POST")
