@@ -106,16 +106,16 @@ public sealed partial class NbaSettings
     private static int Int(string? text, int fallback) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : fallback;
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,1024}$")]
+    [GeneratedRegex("^[A-Za-z0-9_]{1,1024}\\z")]
     private static partial Regex DatasetPattern();
 
-    [GeneratedRegex("^[A-Za-z]{2}(-[a-z]+[0-9]?)?$|^[a-z]+-[a-z]+[0-9]$")]
+    [GeneratedRegex("^[A-Za-z]{2}(-[a-z]+[0-9]?)?\\z|^[a-z]+-[a-z]+[0-9]\\z")]
     private static partial Regex LocationPattern();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,44}$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,44}\\z")]
     private static partial Regex TaskHubPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\\z")]
     private static partial Regex ContainerPattern();
 }
 

@@ -22,8 +22,8 @@ public sealed class BlobRawLanding(BlobContainerClient container) : IRawLanding
 
     public async Task LandAsync(RawSeasonFiles files, CancellationToken ct)
     {
-        await container.CreateIfNotExistsAsync(cancellationToken: ct);
         var prefix = Prefix(files.Season);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
         await UploadAsync($"{prefix}/{SeasonParser.TeamsFile}", files.TeamsCsv, ct);
         var manifest = new Dictionary<string, List<string>>();
         foreach (var (date, dateFiles) in files.PerDate)

@@ -12,8 +12,9 @@ public sealed class FolderRunReportSink(string root) : IRunReportSink
     public async Task WriteAsync(string runId, IReadOnlyDictionary<string, string> files, CancellationToken ct)
     {
         var dir = SafePaths.Under(root, ReportSinkRules.RequireRunId(runId));
+        var paths = files.ToDictionary(f => f.Key, f => SafePaths.Under(dir, ReportSinkRules.RequireFileName(f.Key)));
         Directory.CreateDirectory(dir);
-        foreach (var (name, content) in files) await File.WriteAllTextAsync(SafePaths.Under(dir, ReportSinkRules.RequireFileName(name)), content, ct);
+        foreach (var (name, content) in files) await File.WriteAllTextAsync(paths[name], content, ct);
     }
 }
 
@@ -24,10 +25,12 @@ public sealed class BlobRunReportSink(BlobContainerClient container) : IRunRepor
 
     public async Task WriteAsync(string runId, IReadOnlyDictionary<string, string> files, CancellationToken ct)
     {
+        // Every name is checked before anything is written.
+        var names = files.ToDictionary(f => f.Key, f => $"reports/{ReportSinkRules.RequireRunId(runId)}/{ReportSinkRules.RequireFileName(f.Key)}");
         await container.CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var (name, content) in files)
         {
-            await container.GetBlobClient($"reports/{ReportSinkRules.RequireRunId(runId)}/{ReportSinkRules.RequireFileName(name)}").UploadAsync(BinaryData.FromString(content), overwrite: true, ct);
+            await container.GetBlobClient(names[name]).UploadAsync(BinaryData.FromString(content), overwrite: true, ct);
         }
     }
 }

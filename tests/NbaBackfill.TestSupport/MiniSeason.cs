@@ -94,5 +94,17 @@ public sealed class MiniSeason
         return new StringRawSource(files);
     }
 
+    /// <summary>Writes the season's CSV files into a folder (what `load --season-dir` reads).</summary>
+    public string WriteTo(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in SeasonParser.Files)
+        {
+            var source = Build();
+            if (source.Exists(file)) File.WriteAllText(Path.Combine(directory, file), source.Open(file).ReadToEnd());
+        }
+        return directory;
+    }
+
     public RawSeason Parse(Func<string, string>? editBoxScores = null) => SeasonParser.Parse(Build(editBoxScores));
 }

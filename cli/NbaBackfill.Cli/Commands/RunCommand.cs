@@ -61,7 +61,7 @@ internal static class RunCommand
                 throw new UsageException($"--engine: '{engineName}' is not inprocess or azurestorage");
             }
             var hub = result.GetValue(taskHub)!;
-            if (!System.Text.RegularExpressions.Regex.IsMatch(hub, "^[A-Za-z][A-Za-z0-9]{2,44}$"))
+            if (!System.Text.RegularExpressions.Regex.IsMatch(hub, "^[A-Za-z][A-Za-z0-9]{2,44}\\z"))
             {
                 throw new UsageException($"--task-hub: '{hub}' must be 3-45 letters or digits, starting with a letter");
             }

@@ -25,10 +25,10 @@ public static partial class Identifiers
         return "'" + new string(cut.Select(c => char.IsControl(c) ? '?' : c).ToArray()) + "'";
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,32}\z")]
     private static partial Regex SeasonPattern();
 
-    [GeneratedRegex(@"^(bf-\d{8}-\d{8}-[a-z]{2,24}(-\d{8}T\d{6})?|daily-\d{4}-\d{2}-\d{2})(-retry\d{1,4}){0,8}$")]
+    [GeneratedRegex(@"^(bf-\d{8}-\d{8}-[a-z]{2,24}(-\d{8}T\d{6})?|daily-\d{4}-\d{2}-\d{2})(-retry\d{1,4}){0,8}\z")]
     private static partial Regex RunIdPattern();
 }
 

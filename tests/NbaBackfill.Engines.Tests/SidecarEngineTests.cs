@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.DurableTask.Client;
+using NbaBackfill.Orchestration;
+using NbaBackfill.Planning;
+using NbaBackfill.Processors;
+using NbaBackfill.Warehouse.DuckDb;
+
+namespace NbaBackfill.Engines.Tests;
+
+/// <summary>The local engines' gRPC sidecar: reachable on loopback, usable only by this process.</summary>
+[Collection("durable hosts")]
+public sealed class SidecarEngineTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-sidecar-" + Path.GetRandomFileName());
+    private DuckDbWarehouse _warehouse = null!;
+    private SidecarEngine _engine = null!;
+
+    public async Task InitializeAsync()
+    {
+        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
+        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await _warehouse.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("/TaskHubSidecarService/Hello")]
+    [InlineData("/TaskHubSidecarService/StartInstance")]
+    [InlineData("/TaskHubSidecarService/TerminateInstance")]
+    public async Task A_hand_written_grpc_call_without_the_process_key_is_refused(string method)
+    {
+        // What `curl --http2-prior-knowledge` does: a gRPC request straight to the loopback port.
+        using var http = new HttpClient();
+        foreach (var key in new[] { null, "", "guess" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_engine.Address, method))
+            {
+                Content = new ByteArrayContent(new byte[5]), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            request.Content.Headers.ContentType = new("application/grpc");
+            if (key is not null) request.Headers.TryAddWithoutValidation(SidecarEngine.KeyHeader, key);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        var instances = new List<string>();
+        await foreach (var m in _engine.Client.GetAllInstancesAsync()) instances.Add(m.InstanceId);
+        Assert.Empty(instances);
+    }
+
+    [Fact]
+    public async Task The_engine_s_own_worker_and_client_carry_the_key()
+    {
+        var request = new BackfillRequest(new DateOnly(2021, 11, 1), new DateOnly(2021, 11, 2), [ProcessorId.PGS]);
+        var outcome = await new BackfillRunner(_engine, _warehouse, TimeProvider.System).RunAsync(request, RunIds.Key(request), null, CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+    }
+}
