@@ -48,10 +48,22 @@ public static class CliApp
             await env.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Engines.RunNotCompletedException e)
+        {
+            // E.g. the warehouse stayed down beyond the retries: every finished node is recorded; the same command resumes.
+            await env.Error.WriteLineAsync($"error: {OneLine(e.Message)} — re-run the same command to resume");
+            return ExitCodes.FinishedWithFailures;
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             await env.Error.WriteLineAsync("cancelled: every write is a transaction; re-run the same command to resume");
             return ExitCodes.Cancelled;
         }
+    }
+
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length > 400 ? line[..400] + "…" : line;
     }
 }

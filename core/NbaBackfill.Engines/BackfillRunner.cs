@@ -29,6 +29,20 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
     public async Task<BackfillOutcome> RunAsync(
         BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
     {
+        try
+        {
+            return await FollowAsync(request, runId, progress, ct);
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Cancelled && ct.IsCancellationRequested)
+        {
+            // Ctrl-C / SIGTERM while a client call was in flight: a cancellation like any other.
+            throw new OperationCanceledException("cancelled", e, ct);
+        }
+    }
+
+    private async Task<BackfillOutcome> FollowAsync(
+        BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
+    {
         // A durable engine may still hold the instance (the process was killed): its worker picks it up again.
         var existing = await engine.Client.GetInstanceAsync(runId, ct);
         if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
@@ -53,9 +67,21 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
             }
             if (!finished) continue;
             var done = await completion;
+            if (done.RuntimeStatus == OrchestrationRuntimeStatus.Terminated)
+            {
+                // Terminated from outside (an API on the same task hub): say so in backfill_runs, as the API does.
+                await RunTermination.RecordAsync(warehouse, runId, time.GetUtcNow(), CancellationToken.None);
+            }
             return done.RuntimeStatus == OrchestrationRuntimeStatus.Completed
                 ? done.ReadOutputAs<BackfillOutcome>() ?? throw new InvalidOperationException("no outcome")
-                : throw new InvalidOperationException($"orchestration {runId} {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+                : throw new RunNotCompletedException(runId, done.RuntimeStatus.ToString(), done.FailureDetails?.ErrorMessage);
         }
     }
+}
+
+/// <summary>The orchestration ended without an outcome (failed after its retries, or terminated): resumable.</summary>
+public sealed class RunNotCompletedException(string runId, string status, string? reason)
+    : Exception($"run {runId} {status.ToLowerInvariant()}{(reason is null ? "" : $": {reason}")}")
+{
+    public string RunId { get; } = runId;
 }
