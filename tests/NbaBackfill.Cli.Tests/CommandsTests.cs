@@ -24,6 +24,21 @@ public class CommandsTests
         { ["plan", "--from", "2021-11-30", "--to", "2021-11-01"], "--to 2021-11-01 is before --from 2021-11-30" },
         { ["retry", "--engine", "x"], "--engine: 'x' is not inprocess or azurestorage" },
         { ["serve", "--port", "70000"], "--port: 70000 is not a port number" },
+        { ["run", "--from", "9999-12-31", "--to", "9999-12-31"], "--from: outside 1946-01-01..2100-12-31: 9999-12-31" },
+        { ["run", "--from", "0001-01-01", "--to", "2021-11-01"], "--from: outside 1946-01-01..2100-12-31: 0001-01-01" },
+        { ["plan", "--from", "2021-11-01", "--to", "2101-01-01"], "--to: outside 1946-01-01..2100-12-31: 2101-01-01" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--processors", "5"], "unknown processor '5' (known: PGS, PSZA, TDZA, PCF, PDC, MLFS)" },
+        { ["process", "--processor", "PSZA,TDZA", "--from", "2021-11-01", "--to", "2021-11-30"], "unknown processor 'PSZA,TDZA'" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--processor-caps", "5=1"], "unknown processor '5'" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--batch-size", "0"], "--batch-size: 0 is not between 1 and 400" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--task-hub", "../hub"], "--task-hub: '../hub' must be 3-45 letters or digits" },
+        { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--preflight", "maybe"], "--preflight: 'maybe' is not add or refuse" },
+        { ["load", "--season-dir", ".", "--season", "../../x"], "--season: '../../x' is not a season id" },
+        { ["load", "--from-landing", "local", "--season", "..\\x"], "--season: '..\\x' is not a season id" },
+        { ["land", "--season-dir", ".", "--season", "a/b"], "--season: 'a/b' is not a season id" },
+        { ["load", "--from-landing", "ftp", "--season", "2021-22"], "--from-landing: 'ftp' is not blob or local" },
+        { ["status", "--db", "bigquery://Bad`Project/nba"], "'Bad`Project' is not a Google Cloud project id" },
+        { ["status", "--db", "bigquery://my-project-1/nba;drop"], "'nba;drop' is not a BigQuery dataset id" },
     };
 
     [Theory]
