@@ -1,5 +1,6 @@
-// NbaBackfill on Azure: a Functions app (isolated worker, .NET 10) with Durable Functions on its own storage account
-// (the task hub), Application Insights, and a Key Vault holding the BigQuery service-account key.
+// NbaBackfill on Azure: a Functions app (isolated worker, .NET 10, Flex Consumption) with Durable Functions on its own
+// storage account (the task hub, reached with the app's managed identity: shared keys are off), Application Insights,
+// and a Key Vault holding the BigQuery service-account key. The warehouse is BigQuery.
 targetScope = 'resourceGroup'
 
 @description('Short prefix for resource names (lowercase letters and digits).')
@@ -14,9 +15,6 @@ param dailySchedule string = '0 0 11 * * *'
 
 @description('Durable task hub name.')
 param taskHub string = 'nbabackfill'
-
-@allowed(['duckdb', 'bigquery'])
-param warehouse string = 'bigquery'
 
 param bigQueryProject string = ''
 param bigQueryDataset string = 'nba_backfill'
@@ -48,12 +46,13 @@ module app 'modules/functionapp.bicep' = {
     namePrefix: namePrefix
     location: location
     storageAccountName: storage.outputs.accountName
+    storageBlobEndpoint: storage.outputs.blobEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
     keyVaultName: vault.outputs.vaultName
     appSettings: {
       NBA_TASK_HUB: taskHub
-      NBA_WAREHOUSE: warehouse
-      NBA_DUCKDB_PATH: '/home/data/warehouse.duckdb'
+      // BigQuery only: a DuckDB file allows one process, and scaled-out instances would share it over Azure Files.
+      NBA_WAREHOUSE: 'bigquery'
       NBA_BIGQUERY_PROJECT: bigQueryProject
       NBA_BIGQUERY_DATASET: bigQueryDataset
       NBA_BIGQUERY_LOCATION: bigQueryLocation

@@ -24,5 +24,8 @@ public static class AppSettings
         DailySchedule, DailyCatchUpDays, MaxRangeDays, MaxBodyBytes,
     ];
 
+    /// <summary>Read by the code but never set on Azure: the DuckDB warehouse is for local hosts only.</summary>
+    public static IReadOnlyList<string> LocalOnly { get; } = [DuckDbPath];
+
     public const string DefaultDailySchedule = "0 0 11 * * *";
 }

@@ -25,6 +25,9 @@ public sealed partial class NbaSettings
     public string? MaxRangeDaysText { get; set; }
     public string? MaxBodyBytesText { get; set; }
 
+    /// <summary>Set by App Service on every Azure instance (WEBSITE_INSTANCE_ID).</summary>
+    public bool HostedOnAzure { get; set; }
+
     public int DailyCatchUpDays => Int(DailyCatchUpDaysText, 7);
     public int MaxRangeDays => Int(MaxRangeDaysText, 400);
     public int MaxBodyBytes => Int(MaxBodyBytesText, 16 * 1024);
@@ -50,6 +53,7 @@ public sealed partial class NbaSettings
         DailyCatchUpDaysText = Get(AppSettings.DailyCatchUpDays);
         MaxRangeDaysText = Get(AppSettings.MaxRangeDays);
         MaxBodyBytesText = Get(AppSettings.MaxBodyBytes);
+        HostedOnAzure = Get("WEBSITE_INSTANCE_ID") is not null;
         return this;
     }
 
@@ -68,6 +72,8 @@ public sealed partial class NbaSettings
         switch (Warehouse)
         {
             case "duckdb":
+                // One process per DuckDB file; scaled-out instances would share it over Azure Files and corrupt it.
+                if (HostedOnAzure) errors.Add($"{AppSettings.Warehouse}='duckdb': not on Azure (instances scale out; use bigquery)");
                 break;
             case "bigquery":
                 if (!BigQueryOptions.IsProjectId(BigQueryProject))

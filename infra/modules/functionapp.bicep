@@ -1,7 +1,9 @@
-// The Functions app: isolated worker, .NET 10, Linux Consumption plan, system-assigned identity.
+// The Functions app: isolated worker, .NET 10, Flex Consumption (functionTimeout above the longest BigQuery job the
+// adapter waits for; Linux Consumption stops at 10 minutes), system-assigned identity for storage and Key Vault.
 param namePrefix string
 param location string
 param storageAccountName string
+param storageBlobEndpoint string
 param appInsightsConnectionString string
 param keyVaultName string
 param appSettings object
@@ -10,17 +12,15 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${namePrefix}-plan'
   location: location
-  sku: { name: 'Y1', tier: 'Dynamic' }
-  kind: 'linux'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  kind: 'functionapp'
   properties: { reserved: true }
 }
 
-var storageConnection = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-
-resource site 'Microsoft.Web/sites@2023-12-01' = {
+resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: '${namePrefix}-func-${take(uniqueString(resourceGroup().id), 6)}'
   location: location
   kind: 'functionapp,linux'
@@ -28,18 +28,59 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}deployments'
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048 }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
+    }
     siteConfig: {
-      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
       appSettings: concat([
-        { name: 'AzureWebJobsStorage', value: storageConnection }
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+        // Identity-based host storage: no account key in any setting (the account refuses shared keys).
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
       ], map(items(appSettings), s => { name: s.key, value: s.value }))
     }
   }
 }
+
+// No basic (user/password) publishing: deployments go through Entra ID.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+// The host, the Durable task hub (blobs, queues, tables), raw landing, reports and the deployment package.
+var storageRoles = [
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Storage Table Data Contributor
+]
+
+resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
+  name: guid(storage.id, site.id, role)
+  scope: storage
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName

@@ -10,6 +10,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enableSoftDelete: true
+    // A deleted key cannot be purged (and so lost for good) within the retention period.
+    enablePurgeProtection: true
   }
 }
 

@@ -11,6 +11,9 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
     supportsHttpsTrafficOnly: true
+    // Identity only: the app reaches blobs, queues and tables with its managed identity and role assignments.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
   }
 }
 
@@ -29,4 +32,11 @@ resource reports 'Microsoft.Storage/storageAccounts/blobServices/containers@2023
   name: 'reports'
 }
 
+// Where Flex Consumption keeps the deployed package (read with the app's identity).
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: 'deployments'
+}
+
 output accountName string = account.name
+output blobEndpoint string = account.properties.primaryEndpoints.blob

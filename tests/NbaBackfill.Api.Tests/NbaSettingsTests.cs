@@ -60,6 +60,10 @@ public class NbaSettingsTests
     }
 
     [Fact]
+    public void Duckdb_is_refused_on_azure() =>
+        Assert.Contains(Errors(("WEBSITE_INSTANCE_ID", "abc123")), e => e.StartsWith("NBA_WAREHOUSE='duckdb': not on Azure", StringComparison.Ordinal));
+
+    [Fact]
     public void The_daily_runner_refuses_an_empty_window() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new DailyRunner(null!, null!, TimeProvider.System, "x", catchUpDays: 0));
 }
