@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NbaBackfill.Warehouse.BigQuery;
 
@@ -123,6 +124,19 @@ public sealed partial class NbaSettings
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\\z")]
     private static partial Regex ContainerPattern();
+}
+
+public static class NbaSettingsRegistration
+{
+    /// <summary>Binds <see cref="NbaSettings"/> from configuration and validates it when the host starts.</summary>
+    public static IServiceCollection AddNbaSettings(this IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<NbaSettings>, NbaSettingsValidation>();
+        services.AddOptions<NbaSettings>()
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((settings, configuration) => settings.Read(name => configuration[name]))
+            .ValidateOnStart();
+        return services;
+    }
 }
 
 /// <summary>Options validation for <see cref="NbaSettings"/> (registered with ValidateOnStart).</summary>

@@ -47,14 +47,14 @@ public static class RunGate
 
 /// <summary>Node counts of a run from one GROUP BY over its status rows (what a status poll shows while it runs).</summary>
 public sealed record NodeCounts(int TotalNodes, int Succeeded, int Failed, int Blocked, int Pending, int Running, int Terminated,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Processors)
+    IReadOnlyDictionary<string, ProcessorProgress> Processors)
 {
     public static NodeCounts Of(IReadOnlyList<Warehouse.GroupCount> groups)
     {
-        int Count(string status) => (int)groups.Where(g => (string)g.Keys[1]! == status).Sum(g => g.Count);
-        return new NodeCounts((int)groups.Sum(g => g.Count), Count("succeeded"), Count("failed"), Count("blocked"), Count("pending"),
-            Count("running"), Count("terminated"),
-            groups.GroupBy(g => (string)g.Keys[0]!).ToDictionary(g => g.Key,
-                g => (IReadOnlyDictionary<string, long>)g.ToDictionary(x => (string)x.Keys[1]!, x => x.Count)));
+        static int Count(IEnumerable<Warehouse.GroupCount> g, string status) => (int)g.Where(x => (string)x.Keys[1]! == status).Sum(x => x.Count);
+        return new NodeCounts((int)groups.Sum(g => g.Count), Count(groups, "succeeded"), Count(groups, "failed"), Count(groups, "blocked"),
+            Count(groups, "pending"), Count(groups, "running"), Count(groups, "terminated"),
+            groups.GroupBy(g => (string)g.Keys[0]!).ToDictionary(g => g.Key, g => new ProcessorProgress(
+                (int)g.Sum(x => x.Count), Count(g, "succeeded"), Count(g, "failed"), Count(g, "blocked"), Count(g, "pending"), Count(g, "running"))));
     }
 }

@@ -11,15 +11,18 @@ namespace NbaBackfill.Engines;
 public static class AzureStorageEngine
 {
     public static async Task<SidecarEngine> StartAsync(
-        string connectionString, string taskHub, IWarehouse warehouse, TimeProvider time, CancellationToken ct = default, IRunReportSink? reports = null)
+        string connectionString, string taskHub, IWarehouse warehouse, TimeProvider time, CancellationToken ct = default, IRunReportSink? reports = null,
+        TimeSpan? visibilityTimeout = null)
     {
+        // How long a message taken by a process that dies stays invisible: the wait before another process resumes it.
+        var visibility = visibilityTimeout ?? TimeSpan.FromSeconds(10);
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = taskHub,
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             // Measured here: the 5-minute defaults make a resumed instance wait 5.5 minutes; keep above the longest activity.
-            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
-            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
+            ControlQueueVisibilityTimeout = visibility,
+            WorkItemQueueVisibilityTimeout = visibility,
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
             PartitionCount = 4,
             MaxConcurrentTaskActivityWorkItems = 16,

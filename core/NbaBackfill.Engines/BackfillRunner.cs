@@ -50,33 +50,54 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
             await engine.Client.ScheduleNewOrchestrationInstanceAsync(
                 TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
         }
-        // Completion is awaited directly (no polling delay at the end); progress is sampled meanwhile.
-        var completion = engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, ct);
+        // Completion is awaited directly (no polling delay at the end); progress is sampled meanwhile. The engine's
+        // storage may go away for a while (a storage outage): the run goes on inside the engine, so keep following.
+        Task<OrchestrationMetadata> Completion() => engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, ct);
+        var completion = Completion();
         string? last = null;
+        DateTimeOffset? unreachableSince = null;
         while (true)
         {
-            var finished = await Task.WhenAny(completion, Task.Delay(TimeSpan.FromMilliseconds(250), time, ct)) == completion;
-            if (progress is not null)
+            try
             {
-                var meta = finished ? await completion : await engine.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
-                if (meta?.SerializedCustomStatus is { } s && s != last)
+                var finished = await Task.WhenAny(completion, Task.Delay(TimeSpan.FromMilliseconds(250), time, ct)) == completion;
+                if (progress is not null)
                 {
-                    last = s;
-                    if (JsonSerializer.Deserialize<ProgressSummary>(s) is { } summary) progress(summary);
+                    var meta = finished ? await completion : await engine.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, ct);
+                    if (meta?.SerializedCustomStatus is { } s && s != last)
+                    {
+                        last = s;
+                        if (JsonSerializer.Deserialize<ProgressSummary>(s) is { } summary) progress(summary);
+                    }
                 }
+                unreachableSince = null;
+                if (!finished) continue;
+                var done = await completion;
+                if (done.RuntimeStatus == OrchestrationRuntimeStatus.Terminated)
+                {
+                    // Terminated from outside (an API on the same task hub): say so in backfill_runs, as the API does.
+                    await RunTermination.RecordAsync(warehouse, runId, time.GetUtcNow(), CancellationToken.None);
+                }
+                return done.RuntimeStatus == OrchestrationRuntimeStatus.Completed
+                    ? done.ReadOutputAs<BackfillOutcome>() ?? throw new InvalidOperationException("no outcome")
+                    : throw new RunNotCompletedException(runId, done.RuntimeStatus.ToString(), done.FailureDetails?.ErrorMessage);
             }
-            if (!finished) continue;
-            var done = await completion;
-            if (done.RuntimeStatus == OrchestrationRuntimeStatus.Terminated)
+            catch (Grpc.Core.RpcException e) when (EngineUnreachable(e) && !ct.IsCancellationRequested)
             {
-                // Terminated from outside (an API on the same task hub): say so in backfill_runs, as the API does.
-                await RunTermination.RecordAsync(warehouse, runId, time.GetUtcNow(), CancellationToken.None);
+                unreachableSince ??= time.GetUtcNow();
+                if (time.GetUtcNow() - unreachableSince > EngineOutagePatience) throw;
+                await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+                if (completion.IsFaulted) completion = Completion();
             }
-            return done.RuntimeStatus == OrchestrationRuntimeStatus.Completed
-                ? done.ReadOutputAs<BackfillOutcome>() ?? throw new InvalidOperationException("no outcome")
-                : throw new RunNotCompletedException(runId, done.RuntimeStatus.ToString(), done.FailureDetails?.ErrorMessage);
         }
     }
+
+    /// <summary>How long the engine's storage may be unreachable before following the run gives up (it stays resumable).</summary>
+    public static TimeSpan EngineOutagePatience { get; } = TimeSpan.FromMinutes(10);
+
+    private static bool EngineUnreachable(Grpc.Core.RpcException e) => e.StatusCode is Grpc.Core.StatusCode.Unavailable
+        or Grpc.Core.StatusCode.Unknown or Grpc.Core.StatusCode.Internal or Grpc.Core.StatusCode.DeadlineExceeded
+        or Grpc.Core.StatusCode.ResourceExhausted;
 }
 
 /// <summary>The orchestration ended without an outcome (failed after its retries, or terminated): resumable.</summary>

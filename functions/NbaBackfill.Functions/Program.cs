@@ -11,8 +11,7 @@ using NbaBackfill.Warehouse;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
 // Every setting is validated when the host starts: a bad value stops it with a message naming the setting.
-builder.Services.AddSingleton<IValidateOptions<NbaSettings>, NbaSettingsValidation>();
-builder.Services.AddOptions<NbaSettings>().Configure<IConfiguration>((settings, configuration) => settings.Read(name => configuration[name])).ValidateOnStart();
+builder.Services.AddNbaSettings();
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<NbaSettings>>().Value.ApiOptions);
 builder.Services.AddSingleton<IWarehouse>(_ => WarehouseConnector.OpenFromSettingsAsync(name => builder.Configuration[name], TimeProvider.System).GetAwaiter().GetResult());
 // Run reports go to reports/{run-id}/ of the reports container in the app's storage account.

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace NbaBackfill.Api.Tests;
 
 /// <summary>Every app setting is checked at start-up with a message naming it.</summary>
@@ -57,6 +61,18 @@ public class NbaSettingsTests
         Assert.Contains(Errors(("NBA_WAREHOUSE", "bigquery"), ("NBA_BIGQUERY_PROJECT", project), ("NBA_BIGQUERY_DATASET", "nba")),
             e => e.StartsWith("NBA_BIGQUERY_PROJECT=", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => Warehouse.BigQuery.BigQueryOptions.Parse(project, "nba"));
+    }
+
+    [Fact]
+    public async Task A_host_with_a_bad_setting_does_not_start_and_names_it()
+    {
+        // The registration the Functions app uses (Program.cs): validated on start, not on the first timer tick.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["NBA_DAILY_CATCH_UP_DAYS"] = "0", ["NBA_BIGQUERY_ENDPOINT"] = "x" });
+        builder.Services.AddNbaSettings();
+        using var host = builder.Build();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("NBA_DAILY_CATCH_UP_DAYS='0': must be a whole number from 1 to 60", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

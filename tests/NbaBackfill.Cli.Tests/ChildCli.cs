@@ -21,6 +21,8 @@ public sealed class ChildCli : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Out => string.Join("\n", _out);
 
     public string Err => string.Join("\n", _err);

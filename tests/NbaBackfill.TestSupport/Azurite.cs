@@ -62,3 +62,91 @@ public static class Azurite
         }
     });
 }
+
+/// <summary>
+/// An Azurite of a test's own (own ports, own folder), so the test can stop it mid-run and start it again on the same
+/// data: a storage outage.
+/// </summary>
+public sealed class PrivateAzurite : IAsyncDisposable
+{
+    // Azurite's well-known development account key (public, documented; not a secret).
+    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private readonly string _location = Path.Combine(Path.GetTempPath(), "nba-azurite-own-" + Guid.CreateVersion7().ToString("N"));
+    private readonly int[] _ports;
+    private Process? _process;
+
+    public PrivateAzurite()
+    {
+        _ports = [FreePort(), FreePort(), FreePort()];
+        Directory.CreateDirectory(_location);
+    }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("azurite") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     "--silent", "--location", _location, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+                     "--blobPort", _ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--queuePort", _ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--tablePort", _ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--skipApiVersionCheck", "--disableTelemetry",
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("azurite did not start");
+        for (var i = 0; i < 150 && !Listening(); i++) await Task.Delay(100);
+        if (!Listening()) throw new InvalidOperationException($"Azurite did not listen on {string.Join(",", _ports)}");
+    }
+
+    /// <summary>Stops it the way a service stop does (SIGTERM: it saves its data), and waits until it is gone.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    public bool Listening() => _ports.All(port =>
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try { Directory.Delete(_location, recursive: true); } catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -108,8 +108,18 @@ internal static class RunCommand
     {
         public async Task<IBackfillEngine> StartAsync(CliEnvironment env, IWarehouse warehouse, CancellationToken ct, IRunReportSink? reports = null) =>
             Name == "azurestorage"
-                ? await AzureStorageEngine.StartAsync(Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", TaskHub, warehouse, env.Time, ct, reports)
+                ? await AzureStorageEngine.StartAsync(Storage ?? env.Variable("NBA_DURABLE_STORAGE") ?? "UseDevelopmentStorage=true", TaskHub, warehouse, env.Time, ct, reports,
+                    VisibilityTimeout(env))
                 : await InProcessEngine.StartAsync(warehouse, env.Time, ct, reports);
+    }
+
+    /// <summary>NBA_DURABLE_VISIBILITY_SECONDS (2-600, default 10): above the longest activity, and the resume delay after a crash.</summary>
+    internal static TimeSpan? VisibilityTimeout(CliEnvironment env)
+    {
+        if (env.Variable("NBA_DURABLE_VISIBILITY_SECONDS") is not { Length: > 0 } text) return null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 2 and <= 600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException($"NBA_DURABLE_VISIBILITY_SECONDS='{text}': must be a whole number from 2 to 600");
     }
 
     /// <summary>Starts the engine, starts or resumes the run, follows it, prints the outcome, maps it to an exit code.</summary>
