@@ -29,9 +29,27 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
     public async Task<BackfillOutcome> RunAsync(
         BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
     {
+        await StartAsync(request, runId, ct);
+        return await FollowAsync(runId, progress, ct);
+    }
+
+    /// <summary>Schedules the run unless the engine still holds it (a durable engine after a crash resumes it itself).</summary>
+    public async Task StartAsync(BackfillRequest request, string runId, CancellationToken ct)
+    {
+        var existing = await engine.Client.GetInstanceAsync(runId, ct);
+        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            await engine.Client.ScheduleNewOrchestrationInstanceAsync(
+                TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
+        }
+    }
+
+    /// <summary>Follows a started run to its end, reporting progress.</summary>
+    public async Task<BackfillOutcome> FollowAsync(string runId, Action<ProgressSummary>? progress, CancellationToken ct)
+    {
         try
         {
-            return await FollowAsync(request, runId, progress, ct);
+            return await FollowRunAsync(runId, progress, ct);
         }
         catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Cancelled && ct.IsCancellationRequested)
         {
@@ -40,16 +58,8 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
         }
     }
 
-    private async Task<BackfillOutcome> FollowAsync(
-        BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
+    private async Task<BackfillOutcome> FollowRunAsync(string runId, Action<ProgressSummary>? progress, CancellationToken ct)
     {
-        // A durable engine may still hold the instance (the process was killed): its worker picks it up again.
-        var existing = await engine.Client.GetInstanceAsync(runId, ct);
-        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
-        {
-            await engine.Client.ScheduleNewOrchestrationInstanceAsync(
-                TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
-        }
         // Completion is awaited directly (no polling delay at the end); progress is sampled meanwhile. The engine's
         // storage may go away for a while (a storage outage): the run goes on inside the engine, so keep following.
         Task<OrchestrationMetadata> Completion() => engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, ct);

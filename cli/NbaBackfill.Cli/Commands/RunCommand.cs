@@ -133,7 +133,15 @@ internal static class RunCommand
         if (runId is null) (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);
         if (!asJson) await env.Out.WriteLineAsync($"{(resumed ? "resuming" : "starting")} run {runId} on the {engine.Name} engine ({warehouse.Describe})");
         var progress = new ProgressReporter(env);
-        var outcome = await runner.RunAsync(request, runId, asJson ? null : progress.Report, ct);
+        // The API's admission rule and gate: a task hub shared with `serve` or the Functions app (azurestorage) may
+        // hold an active run on the same (processor, date) nodes.
+        using (await Api.RunGate.EnterAsync(engine.Client, ct))
+        {
+            var conflicts = RunAdmission.Conflicts(request, (await Api.RunGate.ActiveRunsAsync(engine.Client, ct)).Where(a => a.Id != runId));
+            if (conflicts.Count > 0) throw new UsageException("refused: " + string.Join("; ", conflicts.Select(c => c.Describe())) + " (wait for it, or terminate it)");
+            await runner.StartAsync(request, runId, ct);
+        }
+        var outcome = await runner.FollowAsync(runId, asJson ? null : progress.Report, ct);
         progress.Complete();
         await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(outcome, JsonOptions) : DescribeOutcome(outcome));
         return outcome.Status switch
