@@ -12,31 +12,29 @@ namespace NbaBackfill.Api.Tests;
 [Collection("durable hosts")]
 public sealed class BackfillApiTests : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-api-" + Path.GetRandomFileName());
-    private DuckDbWarehouse _warehouse = null!;
-    private SidecarEngine _engine = null!;
+    private BundledEngine _bed = null!;
+
+    private DuckDbWarehouse Warehouse => _bed.Warehouse;
+
+    private SidecarEngine Engine => _bed.Engine;
     private BackfillApi _api = null!;
 
     public async Task InitializeAsync()
     {
-        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
-        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
-        _api = new BackfillApi(_engine.Client, _warehouse, new ApiOptions(), id => ManagementPayloads.FromRoutes("http://localhost:7071", id), "test");
+        _bed = await BundledEngine.StartAsync("api");
+        _api = new BackfillApi(Engine.Client, Warehouse, new ApiOptions(), id => ManagementPayloads.FromRoutes("http://localhost:7071", id), "test");
     }
 
     public async Task DisposeAsync()
     {
-        await _engine.DisposeAsync();
-        await _warehouse.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await _bed.DisposeAsync();
     }
 
     private static byte[] Body(string json) => Encoding.UTF8.GetBytes(json);
 
     private async Task<JsonElement> WaitAsync(string id)
     {
-        await _engine.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        await Engine.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         var get = await _api.GetAsync(id, CancellationToken.None);
         Assert.Equal(200, get.Status);
         return JsonDocument.Parse(get.BodyText).RootElement;
@@ -85,7 +83,7 @@ public sealed class BackfillApiTests : IAsyncLifetime
         var bad = await _api.StartAsync(Body("{\"from\":\"2021-11-30\",\"to\":\"2021-11-01\"}"), CancellationToken.None);
         Assert.Equal((400, "application/problem+json"), (bad.Status, bad.ContentType));
         var none = new List<OrchestrationMetadata>();
-        await foreach (var m in _engine.Client.GetAllInstancesAsync()) none.Add(m);
+        await foreach (var m in Engine.Client.GetAllInstancesAsync()) none.Add(m);
         Assert.Empty(none);
         Assert.Equal(400, (await _api.ListAsync("Sleeping", null, null, null, CancellationToken.None)).Status);
         Assert.Equal(400, (await _api.GapsAsync("2021-11-05", "2021-11-01", CancellationToken.None)).Status);
@@ -101,14 +99,14 @@ public sealed class BackfillApiTests : IAsyncLifetime
         // Let it plan and make some progress first.
         using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
-            while ((await _engine.Client.GetInstanceAsync(id, getInputsAndOutputs: true, patience.Token))?.SerializedCustomStatus is null)
+            while ((await Engine.Client.GetInstanceAsync(id, getInputsAndOutputs: true, patience.Token))?.SerializedCustomStatus is null)
             {
                 await Task.Delay(50, patience.Token);
             }
         }
         var terminate = await _api.TerminateAsync(id, CancellationToken.None);
         Assert.Equal(202, terminate.Status);
-        var meta = await _engine.Client.WaitForInstanceCompletionAsync(id);
+        var meta = await Engine.Client.WaitForInstanceCompletionAsync(id);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, meta.RuntimeStatus);
         Assert.Equal(409, (await _api.TerminateAsync(id, CancellationToken.None)).Status);
 
@@ -126,16 +124,16 @@ public sealed class BackfillApiTests : IAsyncLifetime
     public async Task Daily_runs_once_per_date_and_waits_for_a_backfill_covering_it()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2021, 11, 3, 11, 0, 0, TimeSpan.Zero));
-        var daily = new DailyRunner(_engine.Client, _warehouse, time, "test", catchUpDays: 2);
+        var daily = new DailyRunner(Engine.Client, Warehouse, time, "test", catchUpDays: 2);
 
         // A backfill over Nov 1-2 is running: the daily run of Nov 2 waits instead of writing the same partitions.
         var backfill = await _api.StartAsync(Body("{\"from\":\"2021-10-19\",\"to\":\"2021-11-02\",\"batchSize\":1,\"maxParallel\":1}"), CancellationToken.None);
         var backfillId = ((ManagementPayload)backfill.Body!).Id;
-        await _engine.Client.WaitForInstanceStartAsync(backfillId);
+        await Engine.Client.WaitForInstanceStartAsync(backfillId);
         var waiting = await daily.TickAsync(CancellationToken.None);
         Assert.Contains(waiting, d => d.Action == DailyAction.WaitingForBackfill && d.Reason.Contains(backfillId, StringComparison.Ordinal));
-        Assert.Null(await _engine.Client.GetInstanceAsync("daily-2021-11-02"));
-        await _engine.Client.WaitForInstanceCompletionAsync(backfillId);
+        Assert.Null(await Engine.Client.GetInstanceAsync("daily-2021-11-02"));
+        await Engine.Client.WaitForInstanceCompletionAsync(backfillId);
 
         // Nov 3 is "today": the backfill processed Nov 1-2 → done, nothing to start.
         var after = await daily.TickAsync(CancellationToken.None);
@@ -147,7 +145,7 @@ public sealed class BackfillApiTests : IAsyncLifetime
         Assert.Contains(next, d => d.Date == new DateOnly(2021, 11, 3) && d.Action == DailyAction.Started);
         var again = await daily.TickAsync(CancellationToken.None);
         Assert.Contains(again, d => d.Date == new DateOnly(2021, 11, 3) && d.Action is DailyAction.AlreadyActive or DailyAction.Done);
-        var meta = await _engine.Client.WaitForInstanceCompletionAsync(RunIds.Daily(new DateOnly(2021, 11, 3)), getInputsAndOutputs: true);
+        var meta = await Engine.Client.WaitForInstanceCompletionAsync(RunIds.Daily(new DateOnly(2021, 11, 3)), getInputsAndOutputs: true);
         Assert.Equal(RunStatus.Completed, meta.ReadOutputAs<BackfillOutcome>()!.Status);
     }
 }

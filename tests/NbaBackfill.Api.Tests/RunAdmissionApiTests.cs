@@ -16,28 +16,26 @@ namespace NbaBackfill.Api.Tests;
 [Collection("durable hosts")]
 public sealed class RunAdmissionApiTests : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-admission-" + Path.GetRandomFileName());
-    private DuckDbWarehouse _warehouse = null!;
-    private SidecarEngine _engine = null!;
+    private BundledEngine _bed = null!;
+
+    private DuckDbWarehouse Warehouse => _bed.Warehouse;
+
+    private SidecarEngine Engine => _bed.Engine;
     private BackfillApi _api = null!;
 
     public async Task InitializeAsync()
     {
-        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
-        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
-        _api = Api(_warehouse);
+        _bed = await BundledEngine.StartAsync("admission");
+        _api = Api(Warehouse);
     }
 
     public async Task DisposeAsync()
     {
-        await _engine.DisposeAsync();
-        await _warehouse.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await _bed.DisposeAsync();
     }
 
     private BackfillApi Api(IWarehouse warehouse) =>
-        new(_engine.Client, warehouse, new ApiOptions(), id => ManagementPayloads.FromRoutes("http://localhost:7071", id), "test");
+        new(Engine.Client, warehouse, new ApiOptions(), id => ManagementPayloads.FromRoutes("http://localhost:7071", id), "test");
 
     private async Task<ApiResponse> PostAsync(string json) => await _api.StartAsync(Encoding.UTF8.GetBytes(json), CancellationToken.None);
 
@@ -58,24 +56,24 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         Assert.Equal((runningId, "PDC", new DateOnly(2021, 11, 15), new DateOnly(2021, 11, 20)),
             (conflict.RunningId, string.Join(",", conflict.Processors), conflict.From, conflict.To));
         Assert.Contains($"{runningId} is writing PDC on 2021-11-15..2021-11-20", problem.Detail, StringComparison.Ordinal);
-        Assert.Null(await _engine.Client.GetInstanceAsync("bf-20211115-20211205-pdc"));
+        Assert.Null(await Engine.Client.GetInstanceAsync("bf-20211115-20211205-pdc"));
 
         // Other dates are free.
         var elsewhere = await PostAsync("{\"from\":\"2021-11-21\",\"to\":\"2021-11-22\",\"processors\":[\"PGS\"]}");
         Assert.Equal(202, elsewhere.Status);
 
         // A suspended run still holds its nodes: for the API and for the daily timer.
-        await _engine.Client.SuspendInstanceAsync(runningId, "test");
+        await Engine.Client.SuspendInstanceAsync(runningId, "test");
         await WaitForStatusAsync(runningId, OrchestrationRuntimeStatus.Suspended);
         Assert.Equal(409, (await PostAsync("{\"from\":\"2021-11-10\",\"to\":\"2021-11-10\",\"processors\":[\"PGS\"]}")).Status);
-        var daily = new DailyRunner(_engine.Client, _warehouse, new FakeTimeProvider(new DateTimeOffset(2021, 11, 11, 11, 0, 0, TimeSpan.Zero)), "test", catchUpDays: 1);
+        var daily = new DailyRunner(Engine.Client, Warehouse, new FakeTimeProvider(new DateTimeOffset(2021, 11, 11, 11, 0, 0, TimeSpan.Zero)), "test", catchUpDays: 1);
         var decision = Assert.Single(await daily.TickAsync(CancellationToken.None));
         Assert.Equal(DailyAction.WaitingForBackfill, decision.Action);
         Assert.Contains(runningId, decision.Reason, StringComparison.Ordinal);
-        Assert.Null(await _engine.Client.GetInstanceAsync("daily-2021-11-10"));
+        Assert.Null(await Engine.Client.GetInstanceAsync("daily-2021-11-10"));
 
-        await _engine.Client.TerminateInstanceAsync(runningId);
-        await _engine.Client.WaitForInstanceCompletionAsync(((ManagementPayload)elsewhere.Body!).Id);
+        await Engine.Client.TerminateInstanceAsync(runningId);
+        await Engine.Client.WaitForInstanceCompletionAsync(((ManagementPayload)elsewhere.Body!).Id);
     }
 
     [Fact]
@@ -91,9 +89,9 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         Assert.Equal(1, responses.Count(r => r.Status == 202));
         Assert.Equal(2, responses.Count(r => r.Status == 409));
         var started = new List<string>();
-        await foreach (var m in _engine.Client.GetAllInstancesAsync()) started.Add(m.InstanceId);
+        await foreach (var m in Engine.Client.GetAllInstancesAsync()) started.Add(m.InstanceId);
         Assert.Equal(((ManagementPayload)responses.Single(r => r.Status == 202).Body!).Id, Assert.Single(started));
-        await _engine.Client.TerminateInstanceAsync(started[0]);
+        await Engine.Client.TerminateInstanceAsync(started[0]);
     }
 
     [Fact]
@@ -103,21 +101,21 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         var id = ((ManagementPayload)start.Body!).Id;
         using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
-            while ((await _warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, patience.Token)).Count == 0) await Task.Delay(50, patience.Token);
+            while ((await Warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, patience.Token)).Count == 0) await Task.Delay(50, patience.Token);
         }
         Assert.Equal(202, (await _api.TerminateAsync(id, CancellationToken.None)).Status);
-        await _engine.Client.WaitForInstanceCompletionAsync(id);
+        await Engine.Client.WaitForInstanceCompletionAsync(id);
 
-        var run = RunRow.From(new Row((await _warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, CancellationToken.None)).Single()));
+        var run = RunRow.From(new Row((await Warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, CancellationToken.None)).Single()));
         Assert.Equal((RunStatus.Terminated, true), (run.Status, run.CompletedAt is not null));
-        var nodes = (await _warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, CancellationToken.None)).Select(r => StatusRow.From(new Row(r))).ToList();
+        var nodes = (await Warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, CancellationToken.None)).Select(r => StatusRow.From(new Row(r))).ToList();
         Assert.DoesNotContain(nodes, n => n.Status == "pending");
         Assert.Contains(nodes, n => n.Status == "terminated");
         var status = JsonDocument.Parse((await _api.GetAsync(id, CancellationToken.None)).BodyText).RootElement;
         Assert.Equal(("Terminated", "Terminated"), (status.GetProperty("runtimeStatus").GetString(), status.GetProperty("status").GetString()));
 
         // The CLI's runner does not "resume" a terminated run: the same request gets a new run id.
-        var (runId, resumed) = await new BackfillRunner(_engine, _warehouse, TimeProvider.System)
+        var (runId, resumed) = await new BackfillRunner(Engine, Warehouse, TimeProvider.System)
             .ChooseRunIdAsync(new Planning.BackfillRequest(new DateOnly(2021, 11, 1), new DateOnly(2021, 11, 20), ProcessorIds.All), CancellationToken.None);
         Assert.False(resumed);
         Assert.NotEqual(id, runId);
@@ -128,8 +126,8 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
     {
         var start = await PostAsync("{\"from\":\"2021-11-01\",\"to\":\"2021-11-05\"}");
         var id = ((ManagementPayload)start.Body!).Id;
-        await _engine.Client.WaitForInstanceCompletionAsync(id);
-        var counting = new CountingWarehouse(_warehouse);
+        await Engine.Client.WaitForInstanceCompletionAsync(id);
+        var counting = new CountingWarehouse(Warehouse);
         var status = JsonDocument.Parse((await Api(counting).GetAsync(id, CancellationToken.None)).BodyText).RootElement;
         Assert.True(status.GetProperty("failuresByCategory").GetProperty("INSUFFICIENT_DATA").GetInt64() > 0);
         Assert.True(status.GetProperty("progress").GetProperty("totalNodes").GetInt32() >= 30);
@@ -137,7 +135,7 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         Assert.True(counting.Calls <= 3, $"{counting.Calls} warehouse calls for one poll");
 
         // A run the engine never held (the CLI's, in another process) is found through backfill_runs.
-        await _engine.Client.PurgeInstanceAsync(id);
+        await Engine.Client.PurgeInstanceAsync(id);
         var fromWarehouse = await _api.GetAsync(id, CancellationToken.None);
         Assert.Equal(200, fromWarehouse.Status);
         Assert.Equal("Completed", JsonDocument.Parse(fromWarehouse.BodyText).RootElement.GetProperty("status").GetString());
@@ -146,7 +144,7 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
     private async Task WaitForStatusAsync(string id, OrchestrationRuntimeStatus status)
     {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await _engine.Client.GetInstanceAsync(id, patience.Token))?.RuntimeStatus != status) await Task.Delay(50, patience.Token);
+        while ((await Engine.Client.GetInstanceAsync(id, patience.Token))?.RuntimeStatus != status) await Task.Delay(50, patience.Token);
     }
 
     private sealed class CountingWarehouse(IWarehouse inner) : DelegatingWarehouse(inner)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NbaBackfill.Api;
@@ -19,31 +18,26 @@ namespace NbaBackfill.Cli.Tests;
 public sealed class BadRequestCatalogueTests : IAsyncLifetime
 {
     private const string Token = "catalogue-token-0123456789abcdef0123";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-catalogue-" + Path.GetRandomFileName());
-    private DuckDbWarehouse _warehouse = null!;
-    private SidecarEngine _engine = null!;
+    private BundledEngine _bed = null!;
+
+    private DuckDbWarehouse Warehouse => _bed.Warehouse;
+
+    private SidecarEngine Engine => _bed.Engine;
     private LocalApiHost _host = null!;
     private readonly HttpClient _http = new();
 
     public async Task InitializeAsync()
     {
-        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
-        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _host = await LocalApiHost.StartAsync(_engine, _warehouse, TimeProvider.System, new ApiOptions(MaxBodyBytes: 2048), Token, port, CancellationToken.None);
+        _bed = await BundledEngine.StartAsync("catalogue");
+        var port = BundledEngine.FreePort();
+        _host = await LocalApiHost.StartAsync(Engine, Warehouse, TimeProvider.System, new ApiOptions(MaxBodyBytes: 2048), Token, port, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
         await _host.DisposeAsync();
-        await _engine.DisposeAsync();
-        await _warehouse.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await _bed.DisposeAsync();
     }
 
     private const string Range = "\"from\":\"2021-11-01\",\"to\":\"2021-11-02\"";
@@ -121,9 +115,9 @@ public sealed class BadRequestCatalogueTests : IAsyncLifetime
         Assert.Contains(field, fields);
 
         var instances = new List<string>();
-        await foreach (var m in _engine.Client.GetAllInstancesAsync()) instances.Add(m.InstanceId);
+        await foreach (var m in Engine.Client.GetAllInstancesAsync()) instances.Add(m.InstanceId);
         Assert.Empty(instances);
-        Assert.Empty(await _warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, CancellationToken.None));
-        Assert.Empty(await _warehouse.ReadAllAsync(TableCatalog.BackfillStatus, null, CancellationToken.None));
+        Assert.Empty(await Warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, CancellationToken.None));
+        Assert.Empty(await Warehouse.ReadAllAsync(TableCatalog.BackfillStatus, null, CancellationToken.None));
     }
 }

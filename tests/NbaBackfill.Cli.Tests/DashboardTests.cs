@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Playwright;
 using NbaBackfill.Api;
@@ -17,32 +16,27 @@ namespace NbaBackfill.Cli.Tests;
 public sealed class DashboardTests : IAsyncLifetime
 {
     private const string Token = "dashboard-token";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-dash-" + Path.GetRandomFileName());
-    private DuckDbWarehouse _warehouse = null!;
-    private SidecarEngine _engine = null!;
+    private BundledEngine _bed = null!;
+
+    private DuckDbWarehouse Warehouse => _bed.Warehouse;
+
+    private SidecarEngine Engine => _bed.Engine;
     private LocalApiHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
-        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
+        _bed = await BundledEngine.StartAsync("dash");
         var request = new BackfillRequest(new DateOnly(2021, 12, 1), new DateOnly(2021, 12, 31), ProcessorIds.All);
-        var outcome = await new BackfillRunner(_engine, _warehouse, TimeProvider.System).RunAsync(request, RunIds.Key(request), null, CancellationToken.None);
+        var outcome = await new BackfillRunner(Engine, Warehouse, TimeProvider.System).RunAsync(request, RunIds.Key(request), null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _host = await LocalApiHost.StartAsync(_engine, _warehouse, TimeProvider.System, new ApiOptions(), Token, port, CancellationToken.None);
+        var port = BundledEngine.FreePort();
+        _host = await LocalApiHost.StartAsync(Engine, Warehouse, TimeProvider.System, new ApiOptions(), Token, port, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        await _engine.DisposeAsync();
-        await _warehouse.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await _bed.DisposeAsync();
     }
 
     [Fact]

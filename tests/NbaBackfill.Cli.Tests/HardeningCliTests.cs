@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse.DuckDb;
 
@@ -39,7 +37,7 @@ public sealed class HardeningCliTests
     public async Task Sigterm_stops_serve_cleanly()
     {
         using var cli = new CliRunner();
-        using var serve = ChildCli.Start(["serve", "--port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", cli.Db], Token);
+        using var serve = ChildCli.Start(["serve", "--port", BundledEngine.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", cli.Db], Token);
         await serve.WaitForOutputAsync(l => l.StartsWith("serving ", StringComparison.Ordinal), Patience);
         await serve.SignalAsync("TERM");
         Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -74,7 +72,7 @@ public sealed class HardeningCliTests
         using var cli = new CliRunner();
         Assert.Equal(0, (await cli.RunAsync("load", "--season-dir", RepoPaths.BundledSeason)).Code);
         var before = await File.ReadAllBytesAsync(cli.Db);
-        using var serve = ChildCli.Start(["serve", "--port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", cli.Db], Token);
+        using var serve = ChildCli.Start(["serve", "--port", BundledEngine.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", cli.Db], Token);
         await serve.WaitForOutputAsync(l => l.StartsWith("serving ", StringComparison.Ordinal), Patience);
         foreach (var args in new[]
                  {
@@ -95,12 +93,5 @@ public sealed class HardeningCliTests
         Assert.Empty(await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, CancellationToken.None));
         Assert.Empty(await warehouse.ReadAllAsync(TableCatalog.OutputOf(Processors.ProcessorId.PGS), null, CancellationToken.None));
         Assert.NotEmpty(before);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

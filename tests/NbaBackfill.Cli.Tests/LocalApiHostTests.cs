@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NbaBackfill.Api;
@@ -15,31 +14,26 @@ namespace NbaBackfill.Cli.Tests;
 public sealed class LocalApiHostTests : IAsyncLifetime
 {
     private const string Token = "test-token";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-serve-" + Path.GetRandomFileName());
-    private DuckDbWarehouse _warehouse = null!;
-    private SidecarEngine _engine = null!;
+    private BundledEngine _bed = null!;
+
+    private DuckDbWarehouse Warehouse => _bed.Warehouse;
+
+    private SidecarEngine Engine => _bed.Engine;
     private LocalApiHost _host = null!;
     private readonly HttpClient _http = new();
 
     public async Task InitializeAsync()
     {
-        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
-        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _host = await LocalApiHost.StartAsync(_engine, _warehouse, TimeProvider.System, new ApiOptions(MaxBodyBytes: 1024), Token, port, CancellationToken.None);
+        _bed = await BundledEngine.StartAsync("serve");
+        var port = BundledEngine.FreePort();
+        _host = await LocalApiHost.StartAsync(Engine, Warehouse, TimeProvider.System, new ApiOptions(MaxBodyBytes: 1024), Token, port, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
         await _host.DisposeAsync();
-        await _engine.DisposeAsync();
-        await _warehouse.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await _bed.DisposeAsync();
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path, string? body = null, string? token = Token)
@@ -59,7 +53,7 @@ public sealed class LocalApiHostTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         }
-        Assert.Null(await _engine.Client.GetInstanceAsync("bf-20211101-20211102-pgspszatdzapcfpdcmlfs"));
+        Assert.Null(await Engine.Client.GetInstanceAsync("bf-20211101-20211102-pgspszatdzapcfpdcmlfs"));
     }
 
     [Fact]
@@ -72,7 +66,7 @@ public sealed class LocalApiHostTests : IAsyncLifetime
 
         using var duplicate = await _http.SendAsync(Request(HttpMethod.Post, "/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-02\"}"));
         var duplicateStatus = duplicate.StatusCode;
-        await _engine.Client.WaitForInstanceCompletionAsync(id);
+        await Engine.Client.WaitForInstanceCompletionAsync(id);
         Assert.Equal(HttpStatusCode.Conflict, duplicateStatus);
 
         using var get = await _http.SendAsync(Request(HttpMethod.Get, "/api/backfills/" + id));
@@ -97,7 +91,7 @@ public sealed class LocalApiHostTests : IAsyncLifetime
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes are the point of the test
     public void A_token_is_generated_once_and_reused_unless_the_environment_sets_one()
     {
-        var file = Path.Combine(_dir, "api-token");
+        var file = Path.Combine(_bed.Dir, "api-token");
         var first = LocalApiHost.LoadOrCreateToken(_ => null, file);
         Assert.Equal(64, first.Length);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)); // owner-only, from creation
@@ -112,16 +106,16 @@ public sealed class LocalApiHostTests : IAsyncLifetime
     [InlineData("0123456789012345678901234567890")] // 31 characters
     public void A_short_or_empty_token_from_the_environment_is_refused(string token)
     {
-        var e = Assert.Throws<UsageException>(() => LocalApiHost.LoadOrCreateToken(n => n == "NBA_API_TOKEN" ? token : null, Path.Combine(_dir, "api-token")));
+        var e = Assert.Throws<UsageException>(() => LocalApiHost.LoadOrCreateToken(n => n == "NBA_API_TOKEN" ? token : null, Path.Combine(_bed.Dir, "api-token")));
         Assert.StartsWith("NBA_API_TOKEN: must be at least 32 characters", e.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_dir, "api-token")));
+        Assert.False(File.Exists(Path.Combine(_bed.Dir, "api-token")));
     }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_token_file_that_others_can_read_or_a_short_one_is_refused()
     {
-        var file = Path.Combine(_dir, "api-token");
+        var file = Path.Combine(_bed.Dir, "api-token");
         File.WriteAllText(file, new string('x', 64));
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         Assert.Contains("readable by group or others", Assert.Throws<UsageException>(() => LocalApiHost.LoadOrCreateToken(_ => null, file)).Message, StringComparison.Ordinal);

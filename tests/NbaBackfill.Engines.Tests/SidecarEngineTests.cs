@@ -11,22 +11,20 @@ namespace NbaBackfill.Engines.Tests;
 [Collection("durable hosts")]
 public sealed class SidecarEngineTests : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-sidecar-" + Path.GetRandomFileName());
-    private DuckDbWarehouse _warehouse = null!;
-    private SidecarEngine _engine = null!;
+    private BundledEngine _bed = null!;
+
+    private DuckDbWarehouse Warehouse => _bed.Warehouse;
+
+    private SidecarEngine Engine => _bed.Engine;
 
     public async Task InitializeAsync()
     {
-        _warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "w.duckdb"));
-        await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-        _engine = await InProcessEngine.StartAsync(_warehouse, TimeProvider.System);
+        _bed = await BundledEngine.StartAsync("sidecar");
     }
 
     public async Task DisposeAsync()
     {
-        await _engine.DisposeAsync();
-        await _warehouse.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await _bed.DisposeAsync();
     }
 
     [Theory]
@@ -39,7 +37,7 @@ public sealed class SidecarEngineTests : IAsyncLifetime
         using var http = new HttpClient();
         foreach (var key in new[] { null, "", "guess" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_engine.Address, method))
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Engine.Address, method))
             {
                 Content = new ByteArrayContent(new byte[5]), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             };
@@ -49,7 +47,7 @@ public sealed class SidecarEngineTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
         var instances = new List<string>();
-        await foreach (var m in _engine.Client.GetAllInstancesAsync()) instances.Add(m.InstanceId);
+        await foreach (var m in Engine.Client.GetAllInstancesAsync()) instances.Add(m.InstanceId);
         Assert.Empty(instances);
     }
 
@@ -57,7 +55,7 @@ public sealed class SidecarEngineTests : IAsyncLifetime
     public async Task The_engine_s_own_worker_and_client_carry_the_key()
     {
         var request = new BackfillRequest(new DateOnly(2021, 11, 1), new DateOnly(2021, 11, 2), [ProcessorId.PGS]);
-        var outcome = await new BackfillRunner(_engine, _warehouse, TimeProvider.System).RunAsync(request, RunIds.Key(request), null, CancellationToken.None);
+        var outcome = await new BackfillRunner(Engine, Warehouse, TimeProvider.System).RunAsync(request, RunIds.Key(request), null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
     }
 }

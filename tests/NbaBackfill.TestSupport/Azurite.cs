@@ -21,18 +21,9 @@ public static class Azurite
             if (Listening()) return;
             var location = Path.Combine(Path.GetTempPath(), "nba-azurite-" + Environment.ProcessId);
             Directory.CreateDirectory(location);
-            var start = new ProcessStartInfo("azurite")
-            {
-                UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-            };
-            foreach (var arg in new[] { "--silent", "--location", location, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1",
-                         "--tableHost", "127.0.0.1", "--skipApiVersionCheck", "--disableTelemetry" })
-            {
-                start.ArgumentList.Add(arg);
-            }
             try
             {
-                _process = Process.Start(start);
+                _process = Process.Start(StartInfo(location, []));
             }
             catch (System.ComponentModel.Win32Exception e)
             {
@@ -48,7 +39,21 @@ public static class Azurite
         }
     }
 
-    private static bool Listening() => new[] { 10000, 10001, 10002 }.All(port =>
+    private static bool Listening() => Listening([10000, 10001, 10002]);
+
+    /// <summary>azurite on loopback with the flags current Azure SDKs need, its data in <paramref name="location"/>.</summary>
+    internal static ProcessStartInfo StartInfo(string location, IEnumerable<string> extra)
+    {
+        var start = new ProcessStartInfo("azurite") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["--silent", "--location", location, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1",
+                     "--tableHost", "127.0.0.1", "--skipApiVersionCheck", "--disableTelemetry", .. extra])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        return start;
+    }
+
+    internal static bool Listening(IEnumerable<int> ports) => ports.All(port =>
     {
         try
         {
@@ -77,7 +82,7 @@ public sealed class PrivateAzurite : IAsyncDisposable
 
     public PrivateAzurite()
     {
-        _ports = [FreePort(), FreePort(), FreePort()];
+        _ports = [BundledEngine.FreePort(), BundledEngine.FreePort(), BundledEngine.FreePort()];
         Directory.CreateDirectory(_location);
     }
 
@@ -88,19 +93,9 @@ public sealed class PrivateAzurite : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("azurite") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     "--silent", "--location", _location, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                     "--blobPort", _ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--queuePort", _ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--tablePort", _ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--skipApiVersionCheck", "--disableTelemetry",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        _process = Process.Start(start) ?? throw new InvalidOperationException("azurite did not start");
+        var ports = _ports.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        _process = Process.Start(Azurite.StartInfo(_location, ["--blobPort", ports[0], "--queuePort", ports[1], "--tablePort", ports[2]]))
+            ?? throw new InvalidOperationException("azurite did not start");
         for (var i = 0; i < 150 && !Listening(); i++) await Task.Delay(100);
         if (!Listening()) throw new InvalidOperationException($"Azurite did not listen on {string.Join(",", _ports)}");
     }
@@ -123,30 +118,11 @@ public sealed class PrivateAzurite : IAsyncDisposable
         _process = null;
     }
 
-    public bool Listening() => _ports.All(port =>
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    });
+    public bool Listening() => Azurite.Listening(_ports);
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
         try { Directory.Delete(_location, recursive: true); } catch (IOException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
