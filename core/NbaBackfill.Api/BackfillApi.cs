@@ -97,7 +97,7 @@ public sealed class BackfillApi(
         if (run is not null)
         {
             var range = new DateRange(run.FromDate, run.ToDate);
-            progress ??= NodeCounts.Of(await warehouse.CountGroupsAsync(TableCatalog.BackfillStatus, ["processor", "status"], null, "run_id", id, ct));
+            progress ??= NodeCounts.Of(await warehouse.CountGroupsAsync(TableCatalog.BackfillStatus, ["processor", "status"], run.StatusDates, "run_id", id, ct));
             var processors = run.Processors.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
             failures = [];
             foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })

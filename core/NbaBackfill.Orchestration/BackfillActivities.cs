@@ -24,7 +24,7 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
         // Resume only a run that never finished; a finished run started again (same id) is a fresh attempt.
         var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", input.RunId, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
         var previous = run is { Status: RunStatus.Running }
-            ? (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, ct)).Select(r => StatusRow.From(new Row(r))).ToList()
+            ? (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))).ToList()
             : [];
         var succeeded = previous.Where(s => s.Status == "succeeded")
             .Select(s => plan.IndexOf(ProcessorIds.Parse(s.Processor), s.TargetDate)).Where(i => i >= 0).ToHashSet();
@@ -61,7 +61,7 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
     {
         var started = time.GetUtcNow();
         // A node still 'running' from an earlier try (retry after a fault, or a crash) counts one more attempt.
-        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, ct))
+        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, new DateRange(input.Dates[0], input.Dates[^1]), ct))
             .Select(r => StatusRow.From(new Row(r)))
             .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate) && s.Status == "running")
             .Select(s => s.Attempt).DefaultIfEmpty(0).Max();

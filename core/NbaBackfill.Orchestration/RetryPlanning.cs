@@ -41,7 +41,7 @@ public static class RetryPlanning
         }
         else
         {
-            foreach (var s in (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", run.RunId, ct)).Select(r => StatusRow.From(new Row(r))))
+            foreach (var s in (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", run.RunId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))))
             {
                 if (s.Status is "failed" or "blocked" or "terminated") seeds.Add(new NodeKey(ProcessorIds.Parse(s.Processor), s.TargetDate));
             }

@@ -14,7 +14,7 @@ public static class RunTermination
     {
         var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", runId, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
         if (run is null || run.Status != RunStatus.Running) return;
-        var unfinished = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", runId, ct)).Select(r => StatusRow.From(new Row(r)))
+        var unfinished = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", runId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r)))
             .Where(s => s.Status is "pending" or "running")
             .Select(s => (ITableRow)(s with { Status = "terminated", ErrorMessage = "run terminated", CompletedAt = now })).ToList();
         await warehouse.UpsertAsync(TableCatalog.BackfillStatus, unfinished, ct);

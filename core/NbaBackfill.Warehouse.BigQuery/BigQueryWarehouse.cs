@@ -103,8 +103,11 @@ public sealed class BigQueryWarehouse : IWarehouse
 
     public Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct)
     {
-        var filtered = range is not null && table.PartitionColumn is not null;
-        var where = filtered ? $" WHERE {table.PartitionColumn} BETWEEN @from AND @to" : "";
+        // No range = the whole table, deliberately (export): every partition is named, NULL ones included.
+        var filtered = table.PartitionColumn is not null;
+        var nullable = range is null && filtered && table.Columns[table.IndexOf(table.PartitionColumn!)].Nullable;
+        range ??= new DateRange(DateRange.Earliest, DateRange.Latest);
+        var where = filtered ? $" WHERE ({table.PartitionColumn} BETWEEN @from AND @to{(nullable ? $" OR {table.PartitionColumn} IS NULL" : "")})" : "";
         // BigQuery cannot ORDER BY an ARRAY: the key (plus the scalar columns as tie-breakers) orders the rows.
         var order = table.Key.Concat(table.Columns.Where(c => !c.IsRepeated).Select(c => c.Name));
         return SelectAsync(table, table.ColumnNames.ToList(),
@@ -146,6 +149,17 @@ public sealed class BigQueryWarehouse : IWarehouse
             .ToList();
     }
 
+    public Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct)
+    {
+        var type = table.Columns[table.IndexOf(column)].Type;
+        var partition = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");
+        var parameters = RangeParameters(within);
+        parameters.Add(BigQueryValues.Parameter("value", type, value));
+        return SelectAsync(table, table.ColumnNames.ToList(),
+            $"SELECT {Columns(table)} FROM {Ref(table)} WHERE {column} = @value AND {partition} BETWEEN @from AND @to ORDER BY {string.Join(", ", table.Key)}",
+            parameters, r => r.Values, ct);
+    }
+
     public async Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(TableSchema table, DateRange range, CancellationToken ct)
     {
         var column = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");
@@ -170,20 +184,37 @@ public sealed class BigQueryWarehouse : IWarehouse
             .ToHashSet();
     }
 
-    public Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct)
+    /// <summary>
+    /// Every raw table's rows of the season in one transaction. Each DELETE names its partitions: a season's games, box
+    /// scores and shot zones lie within its game dates, those of this load and of the one it replaces (raw_seasons).
+    /// raw_rejects is small and its dates are not known before reading it: its delete names the whole date range on
+    /// purpose (and the NULL partition of rejects without a date).
+    /// </summary>
+    public async Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct)
     {
         var seasonParameter = BigQueryValues.Parameter("season", ColumnType.String, season.Season);
-        var teams = BigQueryValues.ArrayParameter("teams", ColumnType.Int64, season.Teams.Select(t => t.TeamId));
-        var seasonRow = new RawSeasonRow(season, source, loadedAt);
-        return ReplaceAsync(
+        var seasons = TableCatalog.RawSeasons;
+        var previous = await SelectAsync(seasons, ["first_game_date", "last_game_date"],
+            $"SELECT first_game_date, last_game_date FROM {Ref(seasons)} WHERE season = @season", [seasonParameter.DeepClone()],
+            r => (First: r.Date(2), Last: r.Date(3)), ct);
+        var dates = season.GameDates.Concat(previous.SelectMany(p => new[] { p.First, p.Last })).Where(d => d != DateOnly.MinValue).ToList();
+        var span = dates.Count > 0 ? new DateRange(dates.Min(), dates.Max()) : DateRange.Single(DateRange.Earliest);
+        var everything = new DateRange(DateRange.Earliest, DateRange.Latest);
+        var parameters = RangeParameters(span);
+        parameters.Add(seasonParameter);
+        parameters.Add(BigQueryValues.ArrayParameter("teams", ColumnType.Int64, season.Teams.Select(t => t.TeamId)));
+        parameters.Add(BigQueryValues.Parameter("earliest", ColumnType.Date, everything.From));
+        parameters.Add(BigQueryValues.Parameter("latest", ColumnType.Date, everything.To));
+        const string inSpan = "season = @season AND game_date BETWEEN @from AND @to";
+        await ReplaceAsync(
         [
             new Replacement(TableCatalog.RawTeams, "team_id IN UNNEST(@teams)", season.Teams),
-            new Replacement(TableCatalog.RawGames, "season = @season", season.Games),
-            new Replacement(TableCatalog.RawBoxScores, "season = @season", season.BoxScores),
-            new Replacement(TableCatalog.RawShotZones, "season = @season", season.ShotZones ?? []),
-            new Replacement(TableCatalog.RawRejects, "season = @season", season.Rejects),
-            new Replacement(TableCatalog.RawSeasons, "season = @season", [seasonRow]),
-        ], [seasonParameter, teams], $"raw season {season.Season}", ct);
+            new Replacement(TableCatalog.RawGames, inSpan, season.Games),
+            new Replacement(TableCatalog.RawBoxScores, inSpan, season.BoxScores),
+            new Replacement(TableCatalog.RawShotZones, inSpan, season.ShotZones ?? []),
+            new Replacement(TableCatalog.RawRejects, "season = @season AND (game_date BETWEEN @earliest AND @latest OR game_date IS NULL)", season.Rejects),
+            new Replacement(seasons, "season = @season", [new RawSeasonRow(season, source, loadedAt)]),
+        ], parameters, $"raw season {season.Season}", ct);
     }
 
     /// <summary>

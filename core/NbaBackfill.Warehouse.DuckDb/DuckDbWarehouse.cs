@@ -141,6 +141,15 @@ public sealed class DuckDbWarehouse : IWarehouse
             [value], row => row.Values, ct);
     }
 
+    public async Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct)
+    {
+        table.IndexOf(column);
+        var partition = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no date partition");
+        return await QueryAsync(table,
+            $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE {column} = $1 AND {partition} BETWEEN $2 AND $3 ORDER BY {string.Join(", ", table.Key)}",
+            [value, within.From, within.To], row => row.Values, ct);
+    }
+
     public async Task<IReadOnlyList<GroupCount>> CountGroupsAsync(
         TableSchema table, IReadOnlyList<string> groupBy, DateRange? range, string? whereColumn, object? whereValue, CancellationToken ct)
     {

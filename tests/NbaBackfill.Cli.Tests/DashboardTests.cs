@@ -45,7 +45,8 @@ public sealed class DashboardTests : IAsyncLifetime
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            // ./test exports NBA_CHROMIUM (Debian's chromium; Playwright cannot download a browser here).
+            ExecutablePath = Environment.GetEnvironmentVariable("NBA_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });

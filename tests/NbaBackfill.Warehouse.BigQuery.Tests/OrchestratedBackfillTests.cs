@@ -65,6 +65,8 @@ public sealed class OrchestratedBackfillTests(ITestOutputHelper output)
             }
             Assert.Equal(await FailureFactsAsync(duck, Fixtures.Season2021), await FailureFactsAsync(bed.Warehouse, Fixtures.Season2021));
             Assert.Empty(bed.Fake.Violations);
+            // Every statement of the season's backfill was valid GoogleSQL with the right types, by Google's analyzer.
+            Assert.True(bed.Fake.Store.AnalyzedStatements > 100, $"{bed.Fake.Store.AnalyzedStatements} statements analyzed");
         }
         finally
         {

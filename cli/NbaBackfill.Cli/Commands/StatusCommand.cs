@@ -29,7 +29,7 @@ internal static class StatusCommand
                 return ExitCodes.Complete;
             }
             var row = runs.FirstOrDefault(r => r.RunId == id) ?? throw new UsageException($"unknown run '{id}'");
-            var nodes = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, ct)).Select(r => StatusRow.From(new Row(r))).ToList();
+            var nodes = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, row.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))).ToList();
             sb.AppendLine(CultureInfo.InvariantCulture, $"run {row.RunId}: {row.Status}, {row.FromDate:yyyy-MM-dd}..{row.ToDate:yyyy-MM-dd}, engine {row.Engine}, options {row.Options}");
             foreach (var g in nodes.GroupBy(n => n.Processor).OrderBy(g => Enum.Parse<Processors.ProcessorId>(g.Key)))
             {

@@ -26,6 +26,7 @@ public abstract class DelegatingWarehouse(IWarehouse inner) : IWarehouse
     public virtual Task<IReadOnlyList<GroupCount>> CountGroupsAsync(TableSchema table, IReadOnlyList<string> groupBy, DateRange? range, string? whereColumn, object? whereValue, CancellationToken ct) =>
         Inner.CountGroupsAsync(table, groupBy, range, whereColumn, whereValue, ct);
     public virtual Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct) => Inner.ReadWhereAsync(table, column, value, ct);
+    public virtual Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct) => Inner.ReadWhereAsync(table, column, value, within, ct);
     public virtual Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct) => Inner.ReadProcessedNodesAsync(range, ct);
     public virtual Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct) => Inner.DeleteFailuresAsync(processor, date, entityId, ct);
     public virtual ValueTask DisposeAsync() => Inner.DisposeAsync();

@@ -43,6 +43,12 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// <summary>Rows of a keyed table matching column = value (status rows of a run, a run by id).</summary>
     Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct);
 
+    /// <summary>
+    /// The same within a range of the table's partition dates: what a read of a partitioned table (backfill_status)
+    /// must name, so BigQuery scans those partitions only.
+    /// </summary>
+    Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct);
+
     /// <summary>(processor, date) pairs that have output rows or failures: nodes that were processed at some point.</summary>
     Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct);
 

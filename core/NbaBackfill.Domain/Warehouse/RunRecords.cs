@@ -21,6 +21,9 @@ public sealed record RunRow(
 {
     public object?[] ToValues() => [RunId, FromDate, ToDate, Processors, Options, Engine, Status, SkipPreflight, StartedAt, CompletedAt, Summary];
 
+    /// <summary>Where the run's backfill_status rows lie: its range, and the season history before it that pre-flight may add.</summary>
+    public Calendar.DateRange StatusDates => new Calendar.DateRange(FromDate, ToDate).WithSeasonHistory();
+
     public static RunRow From(Row r) => new(
         r.Str(0), r.Date(1), r.Date(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Bool(7), r.Timestamp(8), r.TimestampOrNull(9), r.StrOrNull(10));
 }

@@ -63,7 +63,12 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     private FakeBigQueryServer(WebApplication app)
     {
         _app = app;
-        Store = new FakeBigQueryStore(Project);
+        // Every statement the fake receives is judged by Google's ZetaSQL analyzer first; a rejection is a violation.
+        Store = new FakeBigQueryStore(Project)
+        {
+            Analyzer = ZetaSql.ZetaSqlAnalyzer.Shared,
+            OnViolation = message => { lock (_violations) _violations.Add(message); },
+        };
     }
 
     public FakeBigQueryStore Store { get; }

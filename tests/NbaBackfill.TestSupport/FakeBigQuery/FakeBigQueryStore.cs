@@ -46,6 +46,60 @@ public sealed partial class FakeBigQueryStore : IDisposable
 
     public int ModificationLimit { get; set; } = DailyTableModificationLimit;
 
+    /// <summary>Judges every statement before it runs (queries, DML, each statement of a script).</summary>
+    public ZetaSql.ZetaSqlAnalyzer? Analyzer { get; init; }
+
+    /// <summary>Told of every statement the analyzer or the cost guard refused.</summary>
+    public Action<string>? OnViolation { get; init; }
+
+    private int _analyzed;
+
+    /// <summary>How many statements the analyzer has accepted (a test can see that it really judged them).</summary>
+    public int AnalyzedStatements => Volatile.Read(ref _analyzed);
+
+    /// <summary>
+    /// BigQuery's checks of a statement before it runs, as the fake can make them: Google's ZetaSQL analyzer over a
+    /// catalog of this dataset's tables as they are now (staging tables included) with the request's typed
+    /// parameters; then the cost guard: no read or delete of a partitioned table without a filter on its partition
+    /// column (a full scan costs money at 20 seasons).
+    /// </summary>
+    public void Check(string statement, IReadOnlyDictionary<string, JsonObject> parameters)
+    {
+        if (Analyzer is null) return;
+        List<JsonObject> tables;
+        lock (_meta) tables = _tables.Values.ToList();
+        var catalog = tables.Select(t => new ZetaSql.ZetaSqlAnalyzer.CatalogTable(
+            $"{_project}.{t["tableReference"]!["datasetId"]!.GetValue<string>()}.{t["tableReference"]!["tableId"]!.GetValue<string>()}",
+            t["schema"]!["fields"]!.AsArray()));
+        var problem = Analyzer.Analyze(statement, catalog, parameters) is { } error
+            ? $"ZetaSQL: {error}"
+            : UnfilteredPartitionScan(statement, tables);
+        if (problem is null)
+        {
+            Interlocked.Increment(ref _analyzed);
+            return;
+        }
+        OnViolation?.Invoke($"{problem} — in: {statement}");
+        throw Invalid(problem, "invalidQuery");
+    }
+
+    private static string? UnfilteredPartitionScan(string statement, IReadOnlyList<JsonObject> tables)
+    {
+        foreach (Match m in TableRefPattern().Matches(statement))
+        {
+            var table = tables.FirstOrDefault(t => t["tableReference"]!["tableId"]!.GetValue<string>() == m.Groups["table"].Value
+                                                   && t["tableReference"]!["datasetId"]!.GetValue<string>() == m.Groups["dataset"].Value);
+            if (table?["timePartitioning"]?["field"]?.GetValue<string>() is not { } column) continue;
+            // Inserting into a table reads nothing of it.
+            if (Regex.IsMatch(statement[..m.Index], @"INSERT\s+INTO\s*$", RegexOptions.IgnoreCase)) continue;
+            if (!Regex.IsMatch(statement, $@"\b(\w+\.)?{column}\s*(BETWEEN\b|IN\b|=|<|>)", RegexOptions.IgnoreCase))
+            {
+                return $"Cost guard: {m.Groups["table"].Value} is partitioned by {column}, and this statement reads it without a filter on {column}";
+            }
+        }
+        return null;
+    }
+
     /// <summary>Table modifications today, by `dataset.table`.</summary>
     public IReadOnlyDictionary<string, int> Modifications
     {
@@ -250,6 +304,7 @@ public sealed partial class FakeBigQueryStore : IDisposable
                     pending.Clear();
                     continue;
                 }
+                Check(statement, parameters);
                 var target = DmlTargetPattern().Match(statement);
                 if (target.Success)
                 {
