@@ -21,4 +21,5 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
         cancel.Cancel();
     }
 });
+using var telemetry = CliTelemetry.Start(Environment.GetEnvironmentVariable);
 return await CliApp.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, TimeProvider.System, Environment.GetEnvironmentVariable), cancel.Token);

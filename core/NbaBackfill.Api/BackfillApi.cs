@@ -68,7 +68,7 @@ public sealed class BackfillApi(
             return Conflict(conflicts[0].RunningId, "Overlaps a running backfill",
                 "refused: " + string.Join("; ", conflicts.Select(c => c.Describe())) + " (wait for it, or terminate it)", conflicts);
         }
-        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine), new StartOrchestrationOptions(id), ct);
+        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine, TraceParent: System.Diagnostics.Activity.Current?.Id), new StartOrchestrationOptions(id), ct);
         var payload = managementPayload(id);
         return new ApiResponse(202, payload, Headers: new Dictionary<string, string> { ["Location"] = payload.StatusQueryGetUri });
     }

@@ -29,8 +29,18 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
     public async Task<BackfillOutcome> RunAsync(
         BackfillRequest request, string runId, Action<ProgressSummary>? progress, CancellationToken ct)
     {
+        using var span = StartRunSpan(runId);
         await StartAsync(request, runId, ct);
         return await FollowAsync(runId, progress, ct);
+    }
+
+    /// <summary>The run's root span (backfill.run): its context travels in the orchestration input to the wave spans.</summary>
+    public System.Diagnostics.Activity? StartRunSpan(string runId)
+    {
+        var span = NbaTelemetry.Source.StartActivity("backfill.run");
+        span?.SetTag("nba.run_id", runId);
+        span?.SetTag("nba.engine", engine.Name);
+        return span;
     }
 
     /// <summary>Schedules the run unless the engine still holds it (a durable engine after a crash resumes it itself).</summary>
@@ -40,7 +50,8 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
         if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
         {
             await engine.Client.ScheduleNewOrchestrationInstanceAsync(
-                TaskNames.Backfill, new BackfillInput(runId, request, engine.Name), new StartOrchestrationOptions(runId), ct);
+                TaskNames.Backfill, new BackfillInput(runId, request, engine.Name, TraceParent: System.Diagnostics.Activity.Current?.Id),
+                new StartOrchestrationOptions(runId), ct);
         }
     }
 

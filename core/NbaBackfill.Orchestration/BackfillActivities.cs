@@ -7,6 +7,7 @@ using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Reconciliation;
 using NbaBackfill.Tables;
+using Microsoft.Extensions.Logging;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Orchestration;
@@ -15,8 +16,13 @@ namespace NbaBackfill.Orchestration;
 /// The activities: thin, idempotent calls into the core. Each may run more than once (at-least-once delivery), so
 /// each write is a partition replace or an upsert by key.
 /// </summary>
-public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, IRunReportSink? reports = null)
+public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvider time, IRunReportSink? reports = null, ILogger<BackfillActivities>? log = null)
 {
+    private readonly IWarehouse warehouse = warehouse;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Processor} {Dates}: {Rows} rows, {Failures} failures (attempt {Attempt}, {Milliseconds:F0} ms)")]
+    private static partial void LogBatch(ILogger logger, ProcessorId processor, string dates, int rows, int failures, int attempt, double milliseconds);
+
     /// <summary>Reads the calendar and what already exists, plans, and records the run and its pending nodes.</summary>
     public async Task<PlanOutput> PlanAsync(PlanInput input, CancellationToken ct = default)
     {
@@ -60,20 +66,28 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
     public async Task<BatchOutput> ProcessBatchAsync(BatchInput input, CancellationToken ct = default)
     {
         var started = time.GetUtcNow();
+        var warehouse = new RecordingWarehouse(this.warehouse, time);
+        using var scope = log?.BeginScope(new Dictionary<string, object> { ["RunId"] = input.RunId, ["InstanceId"] = input.RunId, ["Processor"] = input.Processor.ToString() });
         // A node still 'running' from an earlier try (retry after a fault, or a crash) counts one more attempt.
         var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, new DateRange(input.Dates[0], input.Dates[^1]), ct))
             .Select(r => StatusRow.From(new Row(r)))
             .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate) && s.Status == "running")
             .Select(s => s.Attempt).DefaultIfEmpty(0).Max();
         input = input with { Attempt = Math.Max(input.Attempt, previous + 1) };
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct);
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct, warehouse);
         var range = new DateRange(input.Dates[0], input.Dates[^1]);
         var result = await ProcessorRunner.RunAsync(input.Processor, warehouse, range, new RunStamp(input.RunId, started), ct);
         var rows = result.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
         var failures = result.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
         var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null)).ToArray();
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct);
-        return new BatchOutput(outcomes);
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, warehouse);
+        var processor = new KeyValuePair<string, object?>("processor", input.Processor.ToString());
+        NbaTelemetry.RowsWritten.Add(result.Rows.Count, processor);
+        foreach (var g in result.Failures.GroupBy(f => f.FailureCategory)) NbaTelemetry.Failures.Add(g.Count(), processor, new("category", g.Key));
+        if (input.Attempt > 1) NbaTelemetry.Retries.Add(1, processor);
+        var completed = time.GetUtcNow();
+        if (log is not null) LogBatch(log, input.Processor, range.ToString(), result.Rows.Count, result.Failures.Count, input.Attempt, (completed - started).TotalMilliseconds);
+        return new BatchOutput(outcomes, input.Attempt, started.UtcDateTime, completed.UtcDateTime, warehouse.Calls.ToArray());
     }
 
     /// <summary>
@@ -132,8 +146,8 @@ public sealed class BackfillActivities(IWarehouse warehouse, TimeProvider time, 
         return outcome;
     }
 
-    private async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, string Status, string? Error, int Rows, int Failures)> rows,
-        DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct) =>
+    private static async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, string Status, string? Error, int Rows, int Failures)> rows,
+        DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct, IWarehouse warehouse) =>
         await warehouse.UpsertAsync(TableCatalog.BackfillStatus,
             rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList(), ct);
 

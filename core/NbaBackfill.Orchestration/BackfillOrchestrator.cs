@@ -40,6 +40,11 @@ public static class BackfillOrchestrator
                 return new BackfillOutcome(input.RunId, RunStatus.Refused, empty, [], plan.MissingUpstream);
             }
             state = BackfillState.Start(plan, planned.AlreadySucceeded.ToHashSet());
+            if (!context.IsReplaying)
+            {
+                foreach (var g in planned.AlreadySucceeded.GroupBy(i => plan.Nodes[i].Processor))
+                    NbaTelemetry.NodesSkipped.Add(g.Count(), new KeyValuePair<string, object?>("processor", g.Key.ToString()));
+            }
         }
 
         for (var episodeWave = 0; ; episodeWave++)
@@ -55,10 +60,13 @@ public static class BackfillOrchestrator
 
             state = BackfillScheduler.MarkRunning(state, batches) with { Wave = state.Wave + 1 };
             context.SetCustomStatus(ProgressSummary.Of(input.RunId, plan, state, startedAt, context.CurrentUtcDateTime));
+            var waveStart = context.CurrentUtcDateTime;
             var calls = batches.Select(b => RunBatchAsync(context, input.RunId, plan, state, b)).ToList();
             var results = await Task.WhenAll(calls);
+            // Telemetry once, when the wave completes live (a replay has emitted nothing and emits nothing).
+            if (!context.IsReplaying) WaveTelemetry.Emit(input, plan, state.Wave, waveStart, context.CurrentUtcDateTime, results);
             var failedNodes = new List<NodeFailure>();
-            foreach (var (batch, outcomes, error) in results)
+            foreach (var (batch, outcomes, error, _) in results)
             {
                 state = BackfillScheduler.Apply(plan, state, batch, outcomes, error);
                 if (outcomes is null && batch.Nodes.Length == 1)
@@ -83,7 +91,7 @@ public static class BackfillOrchestrator
             new FinalizeInput(input.RunId, plan.Request, status, progress, context.CurrentUtcDateTime), ActivityOptions);
     }
 
-    private static async Task<(Batch Batch, NodeOutcome[]? Outcomes, string? Error)> RunBatchAsync(
+    private static async Task<(Batch Batch, NodeOutcome[]? Outcomes, string? Error, BatchOutput? Output)> RunBatchAsync(
         TaskOrchestrationContext context, string runId, BackfillPlan plan, BackfillState state, Batch batch)
     {
         try
@@ -92,11 +100,11 @@ public static class BackfillOrchestrator
                 new BatchInput(runId, batch.Processor, batch.Nodes.Select(i => plan.Nodes[i].Date).ToArray(), batch.Nodes,
                     batch.Nodes.Max(i => state.Attempts[i]), context.CurrentUtcDateTime),
                 ActivityOptions);
-            return (batch, output.Outcomes, null);
+            return (batch, output.Outcomes, null, output);
         }
         catch (TaskFailedException e)
         {
-            return (batch, null, $"{e.FailureDetails.ErrorType}: {e.FailureDetails.ErrorMessage}");
+            return (batch, null, $"{e.FailureDetails.ErrorType}: {e.FailureDetails.ErrorMessage}", null);
         }
     }
 

@@ -21,7 +21,8 @@ public sealed record BackfillInput(
     string Engine,
     string? PackedCheckpoint = null,
     DateTime? StartedAt = null,
-    int Retries = 0);
+    int Retries = 0,
+    string? TraceParent = null);
 
 public sealed record PlanInput(string RunId, BackfillRequest Request, string Engine, DateTime StartedAt);
 
@@ -34,7 +35,8 @@ public sealed record PlanOutput(string PackedPlan, int[] AlreadySucceeded)
 
 public sealed record BatchInput(string RunId, ProcessorId Processor, DateOnly[] Dates, int[] Nodes, int Attempt, DateTime StartedAt);
 
-public sealed record BatchOutput(NodeOutcome[] Outcomes);
+/// <summary>A batch's outcomes, and what telemetry needs of it: attempt, times, and the warehouse calls it made.</summary>
+public sealed record BatchOutput(NodeOutcome[] Outcomes, int Attempt = 1, DateTime StartedAt = default, DateTime CompletedAt = default, WarehouseCall[]? Calls = null);
 
 /// <summary>A node that could not run: every expected entity gets a failure of this category.</summary>
 public sealed record NodeFailure(ProcessorId Processor, DateOnly Date, string Status, string Category, string Reason, int Attempt);

@@ -107,6 +107,7 @@ public sealed class BigQueryRestClient
         };
         var page = (await SendAsync(HttpMethod.Post, $"{Api}/queries", Json(body), subject, ct)).Body!;
         var jobId = page["jobReference"]?["jobId"]?.GetValue<string>() ?? "(none)";
+        WarehouseJobs.Report(jobId);
         var rows = new List<JsonArray>();
         var deadline = _time.GetUtcNow() + _options.JobTimeout;
         while (true)
@@ -195,6 +196,7 @@ public sealed class BigQueryRestClient
         for (var attempt = 1; ; attempt++)
         {
             var jobId = NewId($"nba_{kind}");
+            WarehouseJobs.Report(jobId);
             await insert(jobId);
             var job = await WaitForJobAsync(jobId, subject, ct);
             var error = job["status"]?["errorResult"];

@@ -7,6 +7,12 @@ using NbaBackfill.Api;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Warehouse;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -18,4 +24,14 @@ builder.Services.AddSingleton<IWarehouse>(_ => WarehouseConnector.OpenFromSettin
 builder.Services.AddSingleton<IRunReportSink>(sp => new BlobRunReportSink(new Azure.Storage.Blobs.BlobContainerClient(
     builder.Configuration["AzureWebJobsStorage"], sp.GetRequiredService<IOptions<NbaSettings>>().Value.ReportsContainer)));
 builder.Services.AddSingleton<BackfillActivities>();
+// Traces, metrics and logs: the Functions worker's and the product's ("NbaBackfill"), to Application Insights when its
+// connection string is set (the Bicep sets it); Durable's own distributed tracing is on in host.json.
+var telemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()
+    .WithTracing(t => t.AddSource(NbaTelemetry.Name))
+    .WithMetrics(m => m.AddMeter(NbaTelemetry.Name));
+if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+{
+    telemetry.WithTracing(t => t.AddAzureMonitorTraceExporter()).WithMetrics(m => m.AddAzureMonitorMetricExporter())
+        .WithLogging(l => l.AddAzureMonitorLogExporter());
+}
 builder.Build().Run();

@@ -70,6 +70,10 @@ public class FunctionsMetadataTests
         Assert.Equal("AzureStorage", durable.GetProperty("storageProvider").GetProperty("type").GetString());
         Assert.True(durable.GetProperty("maxConcurrentActivityFunctions").GetInt32() > 0);
         Assert.Equal("api", doc.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        // Traces through OpenTelemetry, Durable's own spans included.
+        Assert.Equal("OpenTelemetry", doc.RootElement.GetProperty("telemetryMode").GetString());
+        Assert.True(durable.GetProperty("tracing").GetProperty("distributedTracingEnabled").GetBoolean());
+        Assert.Equal("V2", durable.GetProperty("tracing").GetProperty("version").GetString());
     }
 
     [Fact]

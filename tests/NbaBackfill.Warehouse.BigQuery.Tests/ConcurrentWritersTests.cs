@@ -63,6 +63,17 @@ public sealed class ConcurrentWritersTests
         Assert.Equal("run-2", failures.Single(f => f.EntityId == "303").RunId);
     }
 
+    [Fact]
+    public async Task A_write_reports_the_job_ids_it_ran_for_its_telemetry_span()
+    {
+        await using var bed = await BigQueryTestbed.StartAsync();
+        var jobs = WarehouseJobs.Collect();
+        await bed.Warehouse.ReplaceOutputAsync(new ProcessorResult(ProcessorId.PSZA, [Day], [Row(101)], [Failure(202)]), Now(1), Ct);
+        // The staging loads and the transaction: each a job the fake knows.
+        Assert.True(jobs.Count >= 3, string.Join(",", jobs));
+        Assert.All(jobs, id => Assert.True(bed.Fake.RequestCount("GET", "/jobs/" + id) > 0, id));
+    }
+
     private static DateTimeOffset Now(int hour) => new(2026, 12, 1, hour, 0, 0, TimeSpan.Zero);
 
     private static PszaRow Row(long player) =>

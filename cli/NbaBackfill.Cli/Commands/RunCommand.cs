@@ -133,6 +133,7 @@ internal static class RunCommand
         if (runId is null) (runId, resumed) = await runner.ChooseRunIdAsync(request, ct);
         if (!asJson) await env.Out.WriteLineAsync($"{(resumed ? "resuming" : "starting")} run {runId} on the {engine.Name} engine ({warehouse.Describe})");
         var progress = new ProgressReporter(env);
+        using var span = runner.StartRunSpan(runId);
         // The API's admission rule and gate: a task hub shared with `serve` or the Functions app (azurestorage) may
         // hold an active run on the same (processor, date) nodes.
         using (await Api.RunGate.EnterAsync(engine.Client, ct))
