@@ -1,6 +1,7 @@
 using NbaBackfill.Orchestration;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace NbaBackfill.Cli;
@@ -14,8 +15,13 @@ public static class CliTelemetry
     public static IDisposable? Start(Func<string, string?> variable)
     {
         if (string.IsNullOrWhiteSpace(variable("OTEL_EXPORTER_OTLP_ENDPOINT"))) return null;
-        var tracing = Sdk.CreateTracerProviderBuilder().AddSource(NbaTelemetry.Name).AddOtlpExporter().Build();
-        var metering = Sdk.CreateMeterProviderBuilder().AddMeter(NbaTelemetry.Name).AddOtlpExporter().Build();
+        // Service "nba-backfill" unless OTEL_SERVICE_NAME says otherwise (the SDK reads that one itself).
+        void Service(ResourceBuilder r)
+        {
+            if (string.IsNullOrWhiteSpace(variable("OTEL_SERVICE_NAME"))) r.AddService("nba-backfill");
+        }
+        var tracing = Sdk.CreateTracerProviderBuilder().ConfigureResource(Service).AddSource(NbaTelemetry.Name).AddOtlpExporter().Build();
+        var metering = Sdk.CreateMeterProviderBuilder().ConfigureResource(Service).AddMeter(NbaTelemetry.Name).AddOtlpExporter().Build();
         return new Providers(tracing, metering);
     }
 
