@@ -71,13 +71,8 @@ internal static class CommonOptions
             : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Processor).Distinct().Order().ToList();
 
     /// <summary>--season, checked before anything is opened: it names folders and Blob prefixes.</summary>
-    public static string? Season(ParseResult result, Option<string?> season)
-    {
-        var value = result.GetValue(season);
-        if (value is not null && !Validation.Identifiers.IsSeason(value))
-            throw new UsageException($"--season: {Validation.Identifiers.Quote(value)} is not a season id ({Validation.Identifiers.SeasonRule})");
-        return value;
-    }
+    public static string? Season(ParseResult result, Option<string?> season) =>
+        result.GetValue(season) is { } value ? Validation.Identifiers.RequireSeason(value, "--season: ") : null;
 
     public static string LandingRoot(string dbPath) => Path.Combine(WorkDir(dbPath), "landing");
 }

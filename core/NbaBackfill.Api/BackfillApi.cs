@@ -56,19 +56,17 @@ public sealed class BackfillApi(
     /// </summary>
     private async Task<ApiResponse> StartInstanceAsync(string id, Planning.BackfillRequest request, CancellationToken ct)
     {
-        using var turn = await RunGate.EnterAsync(client, ct);
-        var active = await RunGate.ActiveRunsAsync(client, ct);
-        if (active.FirstOrDefault(a => a.Id == id) is { } same)
+        var admission = await RunGate.AdmitAsync(client, id, request, resumesSameId: false, () =>
+            client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine, TraceParent: System.Diagnostics.Activity.Current?.Id),
+                new StartOrchestrationOptions(id), ct), ct);
+        if (admission.SameIdActive is { } same)
         {
             return Conflict(id, "Already running", $"backfill {id} is already active", [new RunConflict(same.Id, same.Request.Processors, same.Request.From, same.Request.To)]);
         }
-        var conflicts = RunAdmission.Conflicts(request, active);
-        if (conflicts.Count > 0)
+        if (admission.Conflicts is { Count: > 0 } conflicts)
         {
-            return Conflict(conflicts[0].RunningId, "Overlaps a running backfill",
-                "refused: " + string.Join("; ", conflicts.Select(c => c.Describe())) + " (wait for it, or terminate it)", conflicts);
+            return Conflict(conflicts[0].RunningId, "Overlaps a running backfill", RunAdmission.Refusal(conflicts), conflicts);
         }
-        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine, TraceParent: System.Diagnostics.Activity.Current?.Id), new StartOrchestrationOptions(id), ct);
         var payload = managementPayload(id);
         return new ApiResponse(202, payload, Headers: new Dictionary<string, string> { ["Location"] = payload.StatusQueryGetUri });
     }

@@ -79,7 +79,7 @@ public sealed partial class NbaSettings
             case "bigquery":
                 if (!BigQueryOptions.IsProjectId(BigQueryProject))
                     errors.Add($"{AppSettings.BigQueryProject}='{BigQueryProject}': not a Google Cloud project id (6-30 lower-case letters, digits or hyphens)");
-                if (BigQueryDataset is null || !DatasetPattern().IsMatch(BigQueryDataset))
+                if (!BigQueryOptions.IsDatasetId(BigQueryDataset))
                     errors.Add($"{AppSettings.BigQueryDataset}='{BigQueryDataset}': not a BigQuery dataset id (letters, digits, underscores)");
                 if (BigQueryLocation is not null && !LocationPattern().IsMatch(BigQueryLocation))
                     errors.Add($"{AppSettings.BigQueryLocation}='{BigQueryLocation}': not a BigQuery location (e.g. US, EU, europe-west4)");
@@ -99,10 +99,10 @@ public sealed partial class NbaSettings
                 errors.Add($"{AppSettings.Warehouse}='{Warehouse}': must be duckdb or bigquery");
                 break;
         }
-        if (!TaskHubPattern().IsMatch(TaskHub)) errors.Add($"{AppSettings.TaskHub}='{TaskHub}': 3-45 letters or digits, starting with a letter");
+        if (!Validation.Identifiers.IsTaskHub(TaskHub)) errors.Add($"{AppSettings.TaskHub}='{TaskHub}': 3-45 letters or digits, starting with a letter");
         foreach (var (name, value) in new[] { (AppSettings.RawContainer, RawContainer), (AppSettings.ReportsContainer, ReportsContainer) })
         {
-            if (!ContainerPattern().IsMatch(value) || value.Contains("--", StringComparison.Ordinal))
+            if (!Validation.Identifiers.IsBlobContainer(value))
                 errors.Add($"{name}='{value}': not a Blob container name (3-63 lower-case letters, digits, single hyphens)");
         }
         if (DailySchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
@@ -113,17 +113,9 @@ public sealed partial class NbaSettings
     private static int Int(string? text, int fallback) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : fallback;
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,1024}\\z")]
-    private static partial Regex DatasetPattern();
-
     [GeneratedRegex("^[A-Za-z]{2}(-[a-z]+[0-9]?)?\\z|^[a-z]+-[a-z]+[0-9]\\z")]
     private static partial Regex LocationPattern();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,44}\\z")]
-    private static partial Regex TaskHubPattern();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\\z")]
-    private static partial Regex ContainerPattern();
 }
 
 public static class NbaSettingsRegistration

@@ -23,6 +23,22 @@ public static class RunGate
         return new Turn(gate);
     }
 
+    /// <summary>
+    /// Checks the active runs and, when none overlaps, calls <paramref name="schedule"/>: both inside the gate. An
+    /// active instance with the same id refuses the start too, unless <paramref name="resumesSameId"/> (a resumed CLI
+    /// run follows the instance its engine still holds).
+    /// </summary>
+    public static async Task<Admission> AdmitAsync(
+        DurableTaskClient client, string id, BackfillRequest request, bool resumesSameId, Func<Task> schedule, CancellationToken ct)
+    {
+        using var turn = await EnterAsync(client, ct);
+        var active = await ActiveRunsAsync(client, ct);
+        if (!resumesSameId && active.FirstOrDefault(a => a.Id == id) is { } same) return new Admission(same, []);
+        var conflicts = RunAdmission.Conflicts(request, active.Where(a => a.Id != id));
+        if (conflicts.Count == 0) await schedule();
+        return new Admission(null, conflicts);
+    }
+
     /// <summary>Every active backfill instance (daily runs included) with its request.</summary>
     public static async Task<IReadOnlyList<ActiveRun>> ActiveRunsAsync(DurableTaskClient client, CancellationToken ct)
     {
@@ -44,6 +60,9 @@ public static class RunGate
         }
     }
 }
+
+/// <summary>What <see cref="RunGate.AdmitAsync"/> decided: started (neither set), or the active run(s) in the way.</summary>
+public sealed record Admission(ActiveRun? SameIdActive, IReadOnlyList<RunConflict> Conflicts);
 
 /// <summary>Node counts of a run from one GROUP BY over its status rows (what a status poll shows while it runs).</summary>
 public sealed record NodeCounts(int TotalNodes, int Succeeded, int Failed, int Blocked, int Pending, int Running, int Terminated,

@@ -62,10 +62,7 @@ public sealed class BlobRawLanding(BlobContainerClient container) : IRawLanding
         return seasons.Order(StringComparer.Ordinal).ToList();
     }
 
-    private static string Prefix(string season) =>
-        Identifiers.IsSeason(season)
-            ? $"raw/{season}"
-            : throw new RawInputException($"season {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})");
+    private static string Prefix(string season) => $"raw/{Identifiers.RequireSeason(season, "season ")}";
 
     private async Task UploadAsync(string name, string content, CancellationToken ct) =>
         await container.GetBlobClient(name).UploadAsync(BinaryData.FromString(content), overwrite: true, ct);

@@ -61,10 +61,7 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
     }
 
     /// <summary>raw/{season} under the root; refuses any season id that is not one (it would name another folder).</summary>
-    private string SeasonDir(string season) =>
-        Identifiers.IsSeason(season)
-            ? SafePaths.Under(Root, "raw", season)
-            : throw new RawInputException($"season {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})");
+    private string SeasonDir(string season) => SafePaths.Under(Root, "raw", Identifiers.RequireSeason(season, "season "));
 
     internal static string DateFolder(DateOnly date) =>
         date == DateOnly.MinValue ? Undated : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

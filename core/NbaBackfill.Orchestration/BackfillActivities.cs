@@ -18,8 +18,6 @@ namespace NbaBackfill.Orchestration;
 /// </summary>
 public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvider time, IRunReportSink? reports = null, ILogger<BackfillActivities>? log = null)
 {
-    private readonly IWarehouse warehouse = warehouse;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{Processor} {Dates}: {Rows} rows, {Failures} failures (attempt {Attempt}, {Milliseconds:F0} ms)")]
     private static partial void LogBatch(ILogger logger, ProcessorId processor, string dates, int rows, int failures, int attempt, double milliseconds);
 
@@ -66,28 +64,29 @@ public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvide
     public async Task<BatchOutput> ProcessBatchAsync(BatchInput input, CancellationToken ct = default)
     {
         var started = time.GetUtcNow();
-        var warehouse = new RecordingWarehouse(this.warehouse, time);
+        // Every call of the batch is measured: the latency metric now, its spans when the wave completes.
+        var recorded = new RecordingWarehouse(warehouse, time);
         using var scope = log?.BeginScope(new Dictionary<string, object> { ["RunId"] = input.RunId, ["InstanceId"] = input.RunId, ["Processor"] = input.Processor.ToString() });
+        var range = new DateRange(input.Dates[0], input.Dates[^1]);
         // A node still 'running' from an earlier try (retry after a fault, or a crash) counts one more attempt.
-        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, new DateRange(input.Dates[0], input.Dates[^1]), ct))
+        var previous = (await recorded.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, range, ct))
             .Select(r => StatusRow.From(new Row(r)))
             .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate) && s.Status == "running")
             .Select(s => s.Attempt).DefaultIfEmpty(0).Max();
         input = input with { Attempt = Math.Max(input.Attempt, previous + 1) };
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct, warehouse);
-        var range = new DateRange(input.Dates[0], input.Dates[^1]);
-        var result = await ProcessorRunner.RunAsync(input.Processor, warehouse, range, new RunStamp(input.RunId, started), ct);
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct, recorded);
+        var result = await ProcessorRunner.RunAsync(input.Processor, recorded, range, new RunStamp(input.RunId, started), ct);
         var rows = result.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
         var failures = result.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
         var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null)).ToArray();
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, warehouse);
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
         var processor = new KeyValuePair<string, object?>("processor", input.Processor.ToString());
         NbaTelemetry.RowsWritten.Add(result.Rows.Count, processor);
         foreach (var g in result.Failures.GroupBy(f => f.FailureCategory)) NbaTelemetry.Failures.Add(g.Count(), processor, new("category", g.Key));
         if (input.Attempt > 1) NbaTelemetry.Retries.Add(1, processor);
         var completed = time.GetUtcNow();
         if (log is not null) LogBatch(log, input.Processor, range.ToString(), result.Rows.Count, result.Failures.Count, input.Attempt, (completed - started).TotalMilliseconds);
-        return new BatchOutput(outcomes, input.Attempt, started.UtcDateTime, completed.UtcDateTime, warehouse.Calls.ToArray());
+        return new BatchOutput(outcomes, input.Attempt, started.UtcDateTime, completed.UtcDateTime, recorded.Calls.ToArray());
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
-using NbaBackfill.Raw;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse;
 
@@ -89,13 +88,14 @@ internal sealed class RecordingWarehouse(IWarehouse inner, TimeProvider time) : 
     public override Task<IReadOnlyList<Failures.FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct) =>
         MeasureAsync("read", TableCatalog.FailuresOf(processor).Name, () => base.ReadUnresolvedFailuresAsync(processor, range, ct), r => r.Count);
 
+    public override Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct) =>
+        MeasureAsync("read", table.Name, () => base.ReadWhereAsync(table, column, value, within, ct), r => r.Count);
+
     public override Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>
         MeasureAsync("replace", result.Table.Name, async () => { await base.ReplaceOutputAsync(result, now, ct); return result.Rows.Count + result.Failures.Count; }, n => n);
 
     public override Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) =>
         MeasureAsync("upsert", table.Name, async () => { await base.UpsertAsync(table, rows, ct); return rows.Count; }, n => n);
-
-    public override Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct) => base.ReplaceRawSeasonAsync(season, source, loadedAt, ct);
 
     // The recorded warehouse belongs to the activity's host.
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

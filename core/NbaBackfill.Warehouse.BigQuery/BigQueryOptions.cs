@@ -48,12 +48,15 @@ public sealed record BigQueryOptions(string Project, string Dataset)
         {
             throw new ArgumentException($"'{Cut(project)}' is not a Google Cloud project id (6-30 lower-case letters, digits or hyphens, starting with a letter)");
         }
-        if (!System.Text.RegularExpressions.Regex.IsMatch(dataset, "^[A-Za-z0-9_]{1,1024}\\z"))
+        if (!IsDatasetId(dataset))
         {
             throw new ArgumentException($"'{Cut(dataset)}' is not a BigQuery dataset id (letters, digits and underscores)");
         }
         return new BigQueryOptions(project, dataset);
     }
+
+    public static bool IsDatasetId(string? dataset) =>
+        dataset is not null && System.Text.RegularExpressions.Regex.IsMatch(dataset, "^[A-Za-z0-9_]{1,1024}\\z");
 
     public static bool IsProjectId(string? project) =>
         project is not null && System.Text.RegularExpressions.Regex.IsMatch(project, "^(?:[a-z][a-z0-9.-]{0,61}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\\z");

@@ -12,7 +12,7 @@ internal static class LandCommand
 
     public static BlobContainerClient Container(string? storage, string container, CliEnvironment env)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(container, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]\\z"))
+        if (!Validation.Identifiers.IsBlobContainer(container))
         {
             throw new UsageException($"--container: '{container}' is not a valid container name (3-63 lowercase letters, digits, hyphens)");
         }

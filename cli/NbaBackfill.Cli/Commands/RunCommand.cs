@@ -61,7 +61,7 @@ internal static class RunCommand
                 throw new UsageException($"--engine: '{engineName}' is not inprocess or azurestorage");
             }
             var hub = result.GetValue(taskHub)!;
-            if (!System.Text.RegularExpressions.Regex.IsMatch(hub, "^[A-Za-z][A-Za-z0-9]{2,44}\\z"))
+            if (!Validation.Identifiers.IsTaskHub(hub))
             {
                 throw new UsageException($"--task-hub: '{hub}' must be 3-45 letters or digits, starting with a letter");
             }
@@ -136,12 +136,8 @@ internal static class RunCommand
         using var span = runner.StartRunSpan(runId);
         // The API's admission rule and gate: a task hub shared with `serve` or the Functions app (azurestorage) may
         // hold an active run on the same (processor, date) nodes.
-        using (await Api.RunGate.EnterAsync(engine.Client, ct))
-        {
-            var conflicts = RunAdmission.Conflicts(request, (await Api.RunGate.ActiveRunsAsync(engine.Client, ct)).Where(a => a.Id != runId));
-            if (conflicts.Count > 0) throw new UsageException("refused: " + string.Join("; ", conflicts.Select(c => c.Describe())) + " (wait for it, or terminate it)");
-            await runner.StartAsync(request, runId, ct);
-        }
+        var admission = await Api.RunGate.AdmitAsync(engine.Client, runId, request, resumesSameId: true, () => runner.StartAsync(request, runId, ct), ct);
+        if (admission.Conflicts.Count > 0) throw new UsageException(RunAdmission.Refusal(admission.Conflicts));
         var outcome = await runner.FollowAsync(runId, asJson ? null : progress.Report, ct);
         progress.Complete();
         await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(outcome, JsonOptions) : DescribeOutcome(outcome));

@@ -31,6 +31,10 @@ public static class RunAdmission
         return conflicts;
     }
 
+    /// <summary>The one-line refusal that names every conflict (API 409 detail, CLI error).</summary>
+    public static string Refusal(IEnumerable<RunConflict> conflicts) =>
+        "refused: " + string.Join("; ", conflicts.Select(c => c.Describe())) + " (wait for it, or terminate it)";
+
     /// <summary>The nodes a request writes: its explicit node list (retries), else every processor on every date.</summary>
     public static IEnumerable<NodeKey> Nodes(BackfillRequest request) =>
         request.Only ?? request.Processors.SelectMany(p => new Calendar.DateRange(request.From, request.To).Dates().Select(d => new NodeKey(p, d)));

@@ -65,12 +65,7 @@ public static class SeasonParser
         var (boxLines, boxHeader) = ReadTable(source, BoxScoresFile, BoxColumns);
         var season = seasonOverride ?? DetectSeason(source, boxLines, boxHeader);
         // The season id names folders, Blob prefixes and partitions: a CSV cell must not be able to name a path.
-        if (!Identifiers.IsSeason(season))
-        {
-            throw new RawInputException(seasonOverride is not null
-                ? $"--season: {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})"
-                : $"{source.Describe(BoxScoresFile)}: season {Identifiers.Quote(season)} is not a season id ({Identifiers.SeasonRule})");
-        }
+        Identifiers.RequireSeason(season, seasonOverride is not null ? "--season: " : $"{source.Describe(BoxScoresFile)}: season ");
 
         var games = ParseGames(source, season, teamsByAbbr, rejects);
         var gamesById = games.ToDictionary(g => g.GameId, StringComparer.Ordinal);

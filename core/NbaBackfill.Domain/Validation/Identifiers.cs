@@ -15,6 +15,19 @@ public static partial class Identifiers
 
     public static bool IsSeason(string? text) => text is not null && SeasonPattern().IsMatch(text);
 
+    /// <summary>
+    /// The season id, or a <see cref="Raw.RawInputException"/> (one line, exit 2 in the CLI) that starts with
+    /// <paramref name="where"/>: "--season: ", "{file}: season ", "season ".
+    /// </summary>
+    public static string RequireSeason(string? season, string where) =>
+        IsSeason(season) ? season! : throw new Raw.RawInputException($"{where}{Quote(season)} is not a season id ({SeasonRule})");
+
+    /// <summary>A Durable task hub name: 3-45 letters or digits, starting with a letter.</summary>
+    public static bool IsTaskHub(string? text) => text is not null && TaskHubPattern().IsMatch(text);
+
+    /// <summary>An Azure Blob container name: 3-63 lower-case letters, digits and single hyphens, no hyphen at either end.</summary>
+    public static bool IsBlobContainer(string? text) => text is not null && BlobContainerPattern().IsMatch(text);
+
     public static bool IsRunId(string? text) => text is not null && text.Length <= 160 && RunIdPattern().IsMatch(text);
 
     /// <summary>A value for an error message: quoted, cut, control characters shown as '?'.</summary>
@@ -27,6 +40,12 @@ public static partial class Identifiers
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,32}\z")]
     private static partial Regex SeasonPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]{2,44}\z")]
+    private static partial Regex TaskHubPattern();
+
+    [GeneratedRegex(@"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]\z")]
+    private static partial Regex BlobContainerPattern();
 
     [GeneratedRegex(@"^(bf-\d{8}-\d{8}-[a-z]{2,24}(-\d{8}T\d{6})?|daily-\d{4}-\d{2}-\d{2})(-retry\d{1,4}){0,8}\z")]
     private static partial Regex RunIdPattern();
