@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NbaBackfill.Api;
+using NbaBackfill.Functions;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Warehouse;
@@ -21,8 +22,8 @@ builder.Services.AddNbaSettings();
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<NbaSettings>>().Value.ApiOptions);
 builder.Services.AddSingleton<IWarehouse>(_ => WarehouseConnector.OpenFromSettingsAsync(name => builder.Configuration[name], TimeProvider.System).GetAwaiter().GetResult());
 // Run reports go to reports/{run-id}/ of the reports container in the app's storage account.
-builder.Services.AddSingleton<IRunReportSink>(sp => new BlobRunReportSink(new Azure.Storage.Blobs.BlobContainerClient(
-    builder.Configuration["AzureWebJobsStorage"], sp.GetRequiredService<IOptions<NbaSettings>>().Value.ReportsContainer)));
+builder.Services.AddSingleton<IRunReportSink>(sp => new BlobRunReportSink(
+    AppStorage.Container(builder.Configuration, sp.GetRequiredService<IOptions<NbaSettings>>().Value.ReportsContainer)));
 builder.Services.AddSingleton<BackfillActivities>();
 // Traces, metrics and logs: the Functions worker's and the product's ("NbaBackfill"), to Application Insights when its
 // connection string is set (the Bicep sets it); Durable's own distributed tracing is on in host.json.
