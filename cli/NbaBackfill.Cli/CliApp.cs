@@ -21,6 +21,7 @@ public static class CliApp
             RunCommand.Create(env, dryRunOnly: true),
             StatusCommand.Create(env),
             RetryCommand.Create(env),
+            StaleCommand.Create(env),
             ServeCommand.Create(env),
             BenchCommand.Create(env),
             SchemasCommand.Create(env),

@@ -11,10 +11,12 @@ namespace NbaBackfill.Engines;
 /// </summary>
 public static class InProcessEngine
 {
-    public static Task<SidecarEngine> StartAsync(IWarehouse warehouse, TimeProvider time, CancellationToken ct = default, IRunReportSink? reports = null)
+    /// <param name="code">Code versions other than the declared ones (tests of a version bump).</param>
+    public static Task<SidecarEngine> StartAsync(
+        IWarehouse warehouse, TimeProvider time, CancellationToken ct = default, IRunReportSink? reports = null, Versions.CodeVersions? code = null)
     {
         var service = new InMemoryOrchestrationService();
-        return SidecarEngine.StartAsync("inprocess", service, service, warehouse, time, reports, ct);
+        return SidecarEngine.StartAsync("inprocess", service, service, warehouse, time, reports, ct, code);
     }
 }
 

@@ -53,7 +53,7 @@ public sealed class SidecarEngine : IBackfillEngine
 
     public static async Task<SidecarEngine> StartAsync(
         string name, CoreOrchestrationService service, CoreOrchestrationServiceClient client, IWarehouse warehouse, TimeProvider time,
-        IRunReportSink? reports, CancellationToken ct)
+        IRunReportSink? reports, CancellationToken ct, Versions.CodeVersions? code = null)
     {
         var port = FreePort();
         // Any local user can reach a loopback port: without this key (random per process, never written anywhere)
@@ -89,7 +89,7 @@ public sealed class SidecarEngine : IBackfillEngine
         workerBuilder.Services.AddDurableTaskWorker(b =>
         {
             b.UseGrpc(channel);
-            b.AddTasks(registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time, reports)));
+            b.AddTasks(registry => BackfillTasks.Register(registry, () => new BackfillActivities(warehouse, time, reports, code: code)));
         });
         workerBuilder.Services.AddDurableTaskClient(b =>
         {

@@ -8,6 +8,7 @@ using NbaBackfill.Raw;
 using NbaBackfill.Reconciliation;
 using NbaBackfill.Tables;
 using Microsoft.Extensions.Logging;
+using NbaBackfill.Versions;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Orchestration;
@@ -16,31 +17,46 @@ namespace NbaBackfill.Orchestration;
 /// The activities: thin, idempotent calls into the core. Each may run more than once (at-least-once delivery), so
 /// each write is a partition replace or an upsert by key.
 /// </summary>
-public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvider time, IRunReportSink? reports = null, ILogger<BackfillActivities>? log = null)
+public sealed partial class BackfillActivities(
+    IWarehouse warehouse, TimeProvider time, IRunReportSink? reports = null, ILogger<BackfillActivities>? log = null, CodeVersions? code = null)
 {
+    private readonly CodeVersions _code = code ?? CodeVersions.Declared;
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Processor} {Dates}: {Rows} rows, {Failures} failures (attempt {Attempt}, {Milliseconds:F0} ms)")]
     private static partial void LogBatch(ILogger logger, ProcessorId processor, string dates, int rows, int failures, int attempt, double milliseconds);
 
     /// <summary>Reads the calendar and what already exists, plans, and records the run and its pending nodes.</summary>
     public async Task<PlanOutput> PlanAsync(PlanInput input, CancellationToken ct = default)
     {
-        var plan = await PlanOnlyAsync(warehouse, input.Request, ct);
+        var (plan, versions) = await PlanWithVersionsAsync(warehouse, input.Request, _code, ct);
         // Resume only a run that never finished; a finished run started again (same id) is a fresh attempt.
         var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", input.RunId, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
         var previous = run is { Status: RunStatus.Running }
             ? (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))).ToList()
             : [];
-        var succeeded = previous.Where(s => s.Status == "succeeded")
+        var succeeded = previous.Where(s => s.Status is "succeeded" or "fresh")
             .Select(s => plan.IndexOf(ProcessorIds.Parse(s.Processor), s.TargetDate)).Where(i => i >= 0).ToHashSet();
+        var fresh = StalePlanning.FreshAtStart(plan, (p, d) => versions.Reasons(p, d).Count > 0).Where(i => !succeeded.Contains(i)).ToHashSet();
         var started = new DateTimeOffset(input.StartedAt, TimeSpan.Zero);
         await warehouse.UpsertAsync(TableCatalog.BackfillRuns, [RunRowOf(input.RunId, input.Request, input.Engine, plan.Refused ? RunStatus.Refused : RunStatus.Running, started, null, null)], ct);
         if (!plan.Refused)
         {
             var pending = plan.Nodes.Select((n, i) => (n, i)).Where(x => !succeeded.Contains(x.i))
-                .Select(x => (ITableRow)new StatusRow(input.RunId, x.n.Processor.ToString(), x.n.Date, "pending", null, 0, null, null, 0, 0)).ToList();
+                .Select(x => (ITableRow)new StatusRow(input.RunId, x.n.Processor.ToString(), x.n.Date, fresh.Contains(x.i) ? "fresh" : "pending",
+                    null, 0, null, null, 0, 0)).ToList();
             await warehouse.UpsertAsync(TableCatalog.BackfillStatus, pending, ct);
         }
-        return new PlanOutput(PackedCheckpoint.Pack(plan), succeeded.Order().ToArray());
+        return new PlanOutput(PackedCheckpoint.Pack(plan), succeeded.Order().ToArray(), fresh.Order().ToArray());
+    }
+
+    /// <summary>The plan and the version context it was planned from (one read of the calendar serves both).</summary>
+    public static async Task<(BackfillPlan Plan, VersionContext Versions)> PlanWithVersionsAsync(
+        IWarehouse warehouse, BackfillRequest request, CodeVersions code, CancellationToken ct)
+    {
+        var history = new DateRange(request.From, request.To).WithSeasonHistory();
+        var versions = await VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), code, ct);
+        var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
+        return (BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d))), versions);
     }
 
     /// <summary>The plan alone (dry run): no writes.</summary>
@@ -51,14 +67,8 @@ public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvide
     public static async Task<(BackfillPlan Plan, IReadOnlyDictionary<Processors.ProcessorId, int> BootstrapSkips)> PreviewAsync(
         IWarehouse warehouse, BackfillRequest request, CancellationToken ct)
     {
-        var history = new DateRange(request.From, request.To).WithSeasonHistory();
-        var games = await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct);
-        var players = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"], false,
-            r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
-        var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
-        var calendar = new PlanningCalendar(games, players);
-        var plan = BackfillPlanner.Plan(request, calendar, (p, d) => processed.Contains((p, d)));
-        return (plan, BootstrapForecast.Count(plan, calendar, games));
+        var (plan, versions) = await PlanWithVersionsAsync(warehouse, request, CodeVersions.Declared, ct);
+        return (plan, BootstrapForecast.Count(plan, versions.Calendar, versions.Games));
     }
 
     public async Task<BatchOutput> ProcessBatchAsync(BatchInput input, CancellationToken ct = default)
@@ -75,11 +85,14 @@ public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvide
             .Select(s => s.Attempt).DefaultIfEmpty(0).Max();
         input = input with { Attempt = Math.Max(input.Attempt, previous + 1) };
         await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct, recorded);
-        var result = await ProcessorRunner.RunAsync(input.Processor, recorded, range, new RunStamp(input.RunId, started), ct);
+        // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
+        var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct);
+        var result = run.Result;
+        var fresh = run.Fresh.ToHashSet();
         var rows = result.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
         var failures = result.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
-        var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null)).ToArray();
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
+        var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null, fresh.Contains(d))).ToArray();
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, fresh.Contains(d) ? "fresh" : "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
         var processor = new KeyValuePair<string, object?>("processor", input.Processor.ToString());
         NbaTelemetry.RowsWritten.Add(result.Rows.Count, processor);
         foreach (var g in result.Failures.GroupBy(f => f.FailureCategory)) NbaTelemetry.Failures.Add(g.Count(), processor, new("category", g.Key));
@@ -98,6 +111,7 @@ public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvide
         var now = time.GetUtcNow();
         var written = 0;
         var statuses = new List<ITableRow>();
+        var versions = new List<ITableRow>();
         foreach (var node in input.Nodes)
         {
             var recorder = new FailureRecorder(node.Processor, new RunStamp(input.RunId, now));
@@ -110,7 +124,10 @@ public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvide
             await warehouse.ReplaceOutputAsync(new ProcessorResult(node.Processor, [node.Date], [], recorder.Records), now, ct);
             written += recorder.Records.Count;
             statuses.Add(new StatusRow(input.RunId, node.Processor.ToString(), node.Date, node.Status, node.Reason, node.Attempt, now, now, 0, recorder.Records.Count));
+            // Its rows are now failures: stale until it runs through, and a change for whatever reads it.
+            versions.Add(new NodeVersionRow(node.Processor, node.Date, _code.Of(node.Processor), "", "", NodeVersionRow.Failed, input.RunId, now, now));
         }
+        await warehouse.UpsertAsync(TableCatalog.NodeVersions, versions, ct);
         await warehouse.UpsertAsync(TableCatalog.BackfillStatus, statuses, ct);
         return written;
     }
@@ -151,6 +168,6 @@ public sealed partial class BackfillActivities(IWarehouse warehouse, TimeProvide
             rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList(), ct);
 
     private static RunRow RunRowOf(string runId, BackfillRequest r, string engine, string status, DateTimeOffset started, DateTimeOffset? completed, string? summary) =>
-        new(runId, r.From, r.To, string.Join(",", r.Processors), JsonSerializer.Serialize(new { r.OnFailure, r.MaxParallel, r.BatchSize, r.Preflight }),
+        new(runId, r.From, r.To, string.Join(",", r.Processors), JsonSerializer.Serialize(new { r.OnFailure, r.MaxParallel, r.BatchSize, r.Preflight, r.Force }),
             engine, status, r.Preflight == PreflightMode.Skip, started, completed, summary);
 }

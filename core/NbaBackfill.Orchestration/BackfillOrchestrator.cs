@@ -39,10 +39,10 @@ public static class BackfillOrchestrator
                 var empty = ProgressSummary.Of(input.RunId, plan, BackfillState.Start(plan), startedAt, context.CurrentUtcDateTime);
                 return new BackfillOutcome(input.RunId, RunStatus.Refused, empty, [], plan.MissingUpstream);
             }
-            state = BackfillState.Start(plan, planned.AlreadySucceeded.ToHashSet());
+            state = BackfillState.Start(plan, planned.AlreadySucceeded.ToHashSet(), (planned.Fresh ?? []).ToHashSet());
             if (!context.IsReplaying)
             {
-                foreach (var g in planned.AlreadySucceeded.GroupBy(i => plan.Nodes[i].Processor))
+                foreach (var g in planned.AlreadySucceeded.Concat(planned.Fresh ?? []).GroupBy(i => plan.Nodes[i].Processor))
                     NbaTelemetry.NodesSkipped.Add(g.Count(), new KeyValuePair<string, object?>("processor", g.Key.ToString()));
             }
         }
@@ -98,7 +98,7 @@ public static class BackfillOrchestrator
         {
             var output = await context.CallActivityAsync<BatchOutput>(TaskNames.ProcessBatch,
                 new BatchInput(runId, batch.Processor, batch.Nodes.Select(i => plan.Nodes[i].Date).ToArray(), batch.Nodes,
-                    batch.Nodes.Max(i => state.Attempts[i]), context.CurrentUtcDateTime),
+                    batch.Nodes.Max(i => state.Attempts[i]), context.CurrentUtcDateTime, plan.Request.Force),
                 ActivityOptions);
             return (batch, output.Outcomes, null, output);
         }

@@ -27,13 +27,14 @@ public sealed record BackfillInput(
 public sealed record PlanInput(string RunId, BackfillRequest Request, string Engine, DateTime StartedAt);
 
 /// <summary>The plan (packed: it can be megabytes), with the nodes a previous attempt of this run already finished (resume).</summary>
-public sealed record PlanOutput(string PackedPlan, int[] AlreadySucceeded)
+public sealed record PlanOutput(string PackedPlan, int[] AlreadySucceeded, int[]? Fresh = null)
 {
     // A method, not a property: a property would be serialised too, and carry the unpacked plan after all.
     public BackfillPlan UnpackPlan() => Orchestration.PackedCheckpoint.Unpack<BackfillPlan>(PackedPlan);
 }
 
-public sealed record BatchInput(string RunId, ProcessorId Processor, DateOnly[] Dates, int[] Nodes, int Attempt, DateTime StartedAt);
+/// <summary>One batch; <see cref="Force"/>: compute its nodes even if fresh.</summary>
+public sealed record BatchInput(string RunId, ProcessorId Processor, DateOnly[] Dates, int[] Nodes, int Attempt, DateTime StartedAt, bool Force = false);
 
 /// <summary>A batch's outcomes, and what telemetry needs of it: attempt, times, and the warehouse calls it made.</summary>
 public sealed record BatchOutput(NodeOutcome[] Outcomes, int Attempt = 1, DateTime StartedAt = default, DateTime CompletedAt = default, WarehouseCall[]? Calls = null);
@@ -65,7 +66,10 @@ public static class RunStatus
 
 public sealed record ProcessorProgress(int Total, int Succeeded, int Failed, int Blocked, int Pending, int Running);
 
-/// <summary>The custom status (kept well under 16 KB): totals, per processor, current wave, times, failures by category.</summary>
+/// <summary>
+/// The custom status (kept well under 16 KB): totals, per processor, current wave, times, failures by category.
+/// Succeeded counts nodes done, of which <see cref="Computed"/> ran and <see cref="SkippedFresh"/> were found fresh.
+/// </summary>
 public sealed record ProgressSummary(
     string RunId,
     DateOnly From,
@@ -77,6 +81,8 @@ public sealed record ProgressSummary(
     int Blocked,
     int Pending,
     IReadOnlyDictionary<string, ProcessorProgress> Processors,
+    int Computed,
+    int SkippedFresh,
     int RowsWritten,
     int FailuresWritten,
     int Activities,
@@ -89,14 +95,15 @@ public sealed record ProgressSummary(
         var processors = plan.Nodes.Select((n, i) => (n.Processor, Status: state.Status[i]))
             .GroupBy(x => x.Processor)
             .ToDictionary(g => g.Key.ToString(), g => new ProcessorProgress(
-                g.Count(), g.Count(x => x.Status == NodeStatus.Succeeded), g.Count(x => x.Status == NodeStatus.Failed),
+                g.Count(), g.Count(x => BackfillState.IsDone(x.Status)), g.Count(x => x.Status == NodeStatus.Failed),
                 g.Count(x => x.Status == NodeStatus.Blocked), g.Count(x => x.Status == NodeStatus.Pending), g.Count(x => x.Status == NodeStatus.Running)));
         var errors = state.Errors.Where((e, i) => e is not null && state.Status[i] == NodeStatus.Failed)
             .GroupBy(e => e!.Length > 120 ? e[..120] : e!).OrderByDescending(g => g.Count()).Take(10)
             .ToDictionary(g => g.Key, g => g.Count());
         return new ProgressSummary(
-            runId, plan.Request.From, plan.Request.To, state.Wave, plan.Nodes.Count, state.Count(NodeStatus.Succeeded),
+            runId, plan.Request.From, plan.Request.To, state.Wave, plan.Nodes.Count, state.Count(NodeStatus.Succeeded) + state.Count(NodeStatus.Fresh),
             state.Count(NodeStatus.Failed), state.Count(NodeStatus.Blocked), state.Count(NodeStatus.Pending), processors,
+            state.Count(NodeStatus.Succeeded), state.Count(NodeStatus.Fresh),
             state.Rows.Sum(), state.FailureCounts.Sum(), state.Activities, errors, startedAt, now);
     }
 }

@@ -24,6 +24,7 @@ public static class RetryPlanning
     }
 
     /// <returns>null when nothing needs to run again.</returns>
+    /// <remarks>Forced: a retry is asked for by name, so its nodes run whether their versions say fresh or not.</remarks>
     public static async Task<RetryPlan?> PlanAsync(IWarehouse warehouse, RunRow run, bool correctableOnly, CancellationToken ct)
     {
         var request = RequestOf(run);
@@ -56,7 +57,7 @@ public static class RetryPlanning
         if (nodes.Count == 0) return null;
         var runs = (await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, ct)).Select(r => RunRow.From(new Row(r)));
         var retries = runs.Count(r => r.RunId.StartsWith(run.RunId + "-retry", StringComparison.Ordinal));
-        return new RetryPlan($"{run.RunId}-retry{retries + 1}", request with { Only = nodes, Preflight = PreflightMode.Add }, seeds.Count, nodes.Count - seeds.Count);
+        return new RetryPlan($"{run.RunId}-retry{retries + 1}", request with { Only = nodes, Preflight = PreflightMode.Add, Force = true }, seeds.Count, nodes.Count - seeds.Count);
     }
 
     public static async Task<RunRow?> FindRunAsync(IWarehouse warehouse, string? runId, CancellationToken ct)

@@ -6,6 +6,7 @@ using NbaBackfill.Failures;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Tables;
+using NbaBackfill.Versions;
 
 namespace NbaBackfill.Warehouse.BigQuery;
 
@@ -190,14 +191,17 @@ public sealed class BigQueryWarehouse : IWarehouse
     /// raw_rejects is small and its dates are not known before reading it: its delete names the whole date range on
     /// purpose (and the NULL partition of rejects without a date).
     /// </summary>
-    public async Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct)
+    public async Task ReplaceRawAsync(RawLoad load, CancellationToken ct)
     {
+        var (season, rows) = (load.Season, load.Rows);
         var seasonParameter = BigQueryValues.Parameter("season", ColumnType.String, season.Season);
         var seasons = TableCatalog.RawSeasons;
-        var previous = await SelectAsync(seasons, ["first_game_date", "last_game_date"],
-            $"SELECT first_game_date, last_game_date FROM {Ref(seasons)} WHERE season = @season", [seasonParameter.DeepClone()],
-            r => (First: r.Date(2), Last: r.Date(3)), ct);
-        var dates = season.GameDates.Concat(previous.SelectMany(p => new[] { p.First, p.Last })).Where(d => d != DateOnly.MinValue).ToList();
+        var previous = await SelectAsync(seasons, seasons.ColumnNames.ToList(),
+            $"SELECT {Columns(seasons)} FROM {Ref(seasons)} WHERE season = @season", [seasonParameter.DeepClone()], r => r.Values, ct);
+        var seasonRow = previous.SingleOrDefault();
+        // The partitions to name: this load's dates, or (whole season) its dates and the replaced load's span.
+        var dates = load.Dates is { } scope ? [scope.From, scope.To]
+            : rows.GameDates.Concat(previous.SelectMany(p => new[] { (DateOnly)p[2]!, (DateOnly)p[3]! })).Where(d => d != DateOnly.MinValue).ToList();
         var span = dates.Count > 0 ? new DateRange(dates.Min(), dates.Max()) : DateRange.Single(DateRange.Earliest);
         var everything = new DateRange(DateRange.Earliest, DateRange.Latest);
         var parameters = RangeParameters(span);
@@ -206,15 +210,21 @@ public sealed class BigQueryWarehouse : IWarehouse
         parameters.Add(BigQueryValues.Parameter("earliest", ColumnType.Date, everything.From));
         parameters.Add(BigQueryValues.Parameter("latest", ColumnType.Date, everything.To));
         const string inSpan = "season = @season AND game_date BETWEEN @from AND @to";
+        var versions = TableCatalog.RawVersions;
+        var previousVersions = await SelectAsync(versions, versions.ColumnNames.ToList(),
+            $"SELECT {Columns(versions)} FROM {Ref(versions)} WHERE {inSpan}", parameters.DeepClone().AsArray(), RawVersionRow.From, ct);
         await ReplaceAsync(
         [
             new Replacement(TableCatalog.RawTeams, "team_id IN UNNEST(@teams)", season.Teams),
-            new Replacement(TableCatalog.RawGames, inSpan, season.Games),
-            new Replacement(TableCatalog.RawBoxScores, inSpan, season.BoxScores),
-            new Replacement(TableCatalog.RawShotZones, inSpan, season.ShotZones ?? []),
-            new Replacement(TableCatalog.RawRejects, "season = @season AND (game_date BETWEEN @earliest AND @latest OR game_date IS NULL)", season.Rejects),
-            new Replacement(seasons, "season = @season", [new RawSeasonRow(season, source, loadedAt)]),
-        ], parameters, $"raw season {season.Season}", ct);
+            new Replacement(TableCatalog.RawGames, inSpan, rows.Games),
+            new Replacement(TableCatalog.RawBoxScores, inSpan, rows.BoxScores),
+            new Replacement(TableCatalog.RawShotZones, inSpan, rows.ShotZones ?? []),
+            new Replacement(TableCatalog.RawRejects, load.Dates is null
+                ? "season = @season AND (game_date BETWEEN @earliest AND @latest OR game_date IS NULL)"
+                : inSpan, rows.Rejects),
+            new Replacement(versions, inSpan, RawVersions.Of(load, previousVersions)),
+            new Replacement(seasons, "season = @season", [RawSeasonRow.For(load, seasonRow)]),
+        ], parameters, $"raw season {season.Season}" + (load.Dates is { } d ? $" {d}" : ""), ct);
     }
 
     /// <summary>

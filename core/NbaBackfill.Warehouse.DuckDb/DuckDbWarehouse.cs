@@ -7,6 +7,7 @@ using NbaBackfill.Failures;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Tables;
+using NbaBackfill.Versions;
 
 namespace NbaBackfill.Warehouse.DuckDb;
 
@@ -198,21 +199,32 @@ public sealed class DuckDbWarehouse : IWarehouse
         return result;
     }
 
-    public Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct) =>
+    public Task ReplaceRawAsync(RawLoad load, CancellationToken ct) =>
         WriteAsync(async (conn, tx) =>
         {
-            foreach (var table in new[] { TableCatalog.RawGames, TableCatalog.RawBoxScores, TableCatalog.RawShotZones, TableCatalog.RawRejects, TableCatalog.RawSeasons })
+            var (season, rows) = (load.Season, load.Rows);
+            var inSeason = $"season = '{DuckDbSql.Escape(season.Season)}'" + (load.Dates is { } d
+                ? $" AND game_date BETWEEN '{DateRange.Format(d.From)}' AND '{DateRange.Format(d.To)}'"
+                : "");
+            var versions = TableCatalog.RawVersions;
+            var previous = await QueryOnAsync(conn, versions, $"SELECT {DuckDbSql.Columns(versions)} FROM {versions.Name} WHERE {inSeason}", [], RawVersionRow.From, ct);
+            var seasons = TableCatalog.RawSeasons;
+            var seasonRow = (await QueryOnAsync(conn, seasons,
+                $"SELECT {DuckDbSql.Columns(seasons)} FROM {seasons.Name} WHERE season = '{DuckDbSql.Escape(season.Season)}'", [], r => r.Values, ct)).SingleOrDefault();
+            foreach (var table in new[] { TableCatalog.RawGames, TableCatalog.RawBoxScores, TableCatalog.RawShotZones, TableCatalog.RawRejects, versions })
             {
-                await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE season = '{DuckDbSql.Escape(season.Season)}'", ct);
+                await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE {inSeason}", ct);
             }
+            await ExecAsync(conn, $"DELETE FROM {seasons.Name} WHERE season = '{DuckDbSql.Escape(season.Season)}'", ct);
             // Teams are shared by seasons: replace the ones this season names.
-            await ExecAsync(conn, $"DELETE FROM raw_teams WHERE team_id IN ({string.Join(",", season.Teams.Select(t => t.TeamId))})", ct);
+            if (season.Teams.Count > 0) await ExecAsync(conn, $"DELETE FROM raw_teams WHERE team_id IN ({string.Join(",", season.Teams.Select(t => t.TeamId))})", ct);
             Append(conn, TableCatalog.RawTeams, season.Teams);
-            Append(conn, TableCatalog.RawGames, season.Games);
-            Append(conn, TableCatalog.RawBoxScores, season.BoxScores);
-            Append(conn, TableCatalog.RawShotZones, season.ShotZones ?? []);
-            Append(conn, TableCatalog.RawRejects, season.Rejects);
-            Append(conn, TableCatalog.RawSeasons, [new RawSeasonRow(season, source, loadedAt)]);
+            Append(conn, TableCatalog.RawGames, rows.Games);
+            Append(conn, TableCatalog.RawBoxScores, rows.BoxScores);
+            Append(conn, TableCatalog.RawShotZones, rows.ShotZones ?? []);
+            Append(conn, TableCatalog.RawRejects, rows.Rejects);
+            Append(conn, versions, RawVersions.Of(load, previous));
+            Append(conn, seasons, [RawSeasonRow.For(load, seasonRow)]);
         }, ct);
 
     public Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>

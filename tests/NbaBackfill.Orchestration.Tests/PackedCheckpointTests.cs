@@ -51,7 +51,7 @@ public sealed class PackedCheckpointTests
         var json = JsonSerializer.Serialize(output);
 
         Assert.True(json.Length < 1_000_000, $"{json.Length} characters"); // an unpacked copy rode along once and hung the engine
-        Assert.Equal(["PackedPlan", "AlreadySucceeded"], JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["PackedPlan", "AlreadySucceeded", "Fresh"], JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(19_800, JsonSerializer.Deserialize<PlanOutput>(json)!.UnpackPlan().Nodes.Count);
     }
 

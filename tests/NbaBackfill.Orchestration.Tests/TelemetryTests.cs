@@ -1,3 +1,4 @@
+using NbaBackfill.Warehouse;
 using System.Diagnostics;
 using NbaBackfill.Engines;
 using NbaBackfill.Planning;

@@ -162,10 +162,10 @@ public sealed class WarehouseOutageTests : IAsyncLifetime
             return base.ReadProcessedNodesAsync(range, ct);
         }
 
-        public override Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct)
+        public override Task ReplaceRawAsync(Versions.RawLoad load, CancellationToken ct)
         {
             Check();
-            return base.ReplaceRawSeasonAsync(season, source, loadedAt, ct);
+            return base.ReplaceRawAsync(load, ct);
         }
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,3 +1,4 @@
+using NbaBackfill.Warehouse;
 using System.Net;
 using System.Net.Sockets;
 using NbaBackfill.Engines;

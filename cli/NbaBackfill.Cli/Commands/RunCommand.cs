@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using NbaBackfill.Calendar;
 using NbaBackfill.Engines;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
@@ -17,8 +18,10 @@ internal static class RunCommand
 {
     public static Command Create(CliEnvironment env, bool dryRunOnly)
     {
-        var from = CommonOptions.From();
-        var to = CommonOptions.To();
+        var from = CommonOptions.From(required: false);
+        var to = CommonOptions.To(required: false);
+        var stale = new Option<bool>("--stale") { Description = "every stale node of the warehouse, whatever its date (instead of --from/--to)" };
+        var force = new Option<bool>("--force") { Description = "compute every node of the range, fresh or not" };
         var db = CommonOptions.Db();
         var json = CommonOptions.Json();
         var seasonDir = new Option<string?>("--season-dir") { Description = "load this season folder first" };
@@ -39,12 +42,17 @@ internal static class RunCommand
         var command = new Command(dryRunOnly ? "plan" : "run", dryRunOnly ? "Show the plan of a backfill (= run --dry-run)" : "Backfill a date range through all processors, durably")
         {
             from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, storage, taskHub, skipPreflight, preflight,
-            faults, faultSeed, reportsContainer, caps,
+            faults, faultSeed, reportsContainer, caps, stale, force,
         };
         if (!dryRunOnly) command.Options.Add(dryRun);
         command.SetAction(async (result, ct) =>
         {
-            var range = CommonOptions.Range(result, from, to);
+            var staleOnly = result.GetValue(stale);
+            if (staleOnly && (result.GetValue(from) is not null || result.GetValue(to) is not null || result.GetValue(force)))
+            {
+                throw new UsageException("--stale takes no --from/--to/--force: it runs every stale node of the warehouse");
+            }
+            var range = staleOnly ? new DateRange(DateRange.Earliest, DateRange.Earliest) : CommonOptions.Range(result, from, to);
             var policy = result.GetValue(onFailure) switch
             {
                 "stop" => OnFailure.Stop,
@@ -72,7 +80,7 @@ internal static class RunCommand
                 var other => throw new UsageException($"--preflight: '{other}' is not add or refuse"),
             };
             var request = new BackfillRequest(range.From, range.To, CommonOptions.Processors(result.GetValue(processors)), policy, parallel, batch, mode,
-                ParseCaps(result.GetValue(caps)));
+                ParseCaps(result.GetValue(caps)), Force: result.GetValue(force));
             var asJson = result.GetValue(json);
 
             var faultRate = result.GetValue(faults);
@@ -88,6 +96,20 @@ internal static class RunCommand
                 if (!asJson) await env.Out.WriteLineAsync($"loaded season {loaded.Season}: {loaded.BoxScores} box-score rows, {loaded.Rejects} rejected");
             }
 
+            string? runId = null;
+            if (staleOnly)
+            {
+                var loaded = await StaleRuns.LoadedRangeAsync(warehouse, ct);
+                var found = loaded is { } all ? await StaleRuns.RequestAsync(warehouse, all, request, Versions.CodeVersions.Declared, ct) : null;
+                if (found is not { } f)
+                {
+                    await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(new { computed = 0, skipped_fresh = 0, stale = 0 }) : "nothing stale");
+                    return ExitCodes.Complete;
+                }
+                (request, runId) = (f.Request, StaleRuns.RunId(f.Request));
+                if (!asJson) await env.Out.WriteLineAsync($"{f.Stale.Count} stale node(s); {f.Request.Only!.Count} to run or check, {f.Request.From:yyyy-MM-dd}..{f.Request.To:yyyy-MM-dd}");
+            }
+
             if (dryRunOnly || result.GetValue(dryRun))
             {
                 var (plan, bootstrap) = await BackfillActivities.PreviewAsync(warehouse, request, ct);
@@ -98,7 +120,7 @@ internal static class RunCommand
             IRunReportSink reports = result.GetValue(reportsContainer) is { } rc
                 ? new BlobRunReportSink(LandCommand.Container(result.GetValue(storage) ?? env.Variable("NBA_STORAGE"), rc, env))
                 : new FolderRunReportSink(Path.Combine(CommonOptions.WorkDir(dbPath), "reports"));
-            return await ExecuteAsync(env, warehouse, request, null, new EngineChoice(engineName, result.GetValue(storage), hub), asJson, ct, reports);
+            return await ExecuteAsync(env, warehouse, request, runId, new EngineChoice(engineName, result.GetValue(storage), hub), asJson, ct, reports);
         });
         return command;
     }
@@ -140,7 +162,7 @@ internal static class RunCommand
         if (admission.Conflicts.Count > 0) throw new UsageException(RunAdmission.Refusal(admission.Conflicts));
         var outcome = await runner.FollowAsync(runId, asJson ? null : progress.Report, ct);
         progress.Complete();
-        await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(outcome, JsonOptions) : DescribeOutcome(outcome));
+        await env.Out.WriteLineAsync(asJson ? OutcomeJson(outcome) : DescribeOutcome(outcome));
         return outcome.Status switch
         {
             RunStatus.Completed => ExitCodes.Complete,
@@ -165,6 +187,15 @@ internal static class RunCommand
 
     internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    /// <summary>The outcome, with the node counts a script checks first: computed and skipped_fresh.</summary>
+    internal static string OutcomeJson(BackfillOutcome outcome)
+    {
+        var node = JsonSerializer.SerializeToNode(outcome, JsonOptions)!.AsObject();
+        node["computed"] = outcome.Progress.Computed;
+        node["skipped_fresh"] = outcome.Progress.SkippedFresh;
+        return node.ToJsonString(JsonOptions);
+    }
+
     internal static string ProgressLine(ProgressSummary p) =>
         string.Create(CultureInfo.InvariantCulture,
             $"wave {p.Wave}: {p.Succeeded}/{p.TotalNodes} nodes done, {p.Failed} failed, {p.Blocked} blocked | ") +
@@ -173,7 +204,7 @@ internal static class RunCommand
     internal static string DescribeOutcome(BackfillOutcome o)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"run {o.RunId}: {o.Status} — {o.Progress.Succeeded}/{o.Progress.TotalNodes} nodes succeeded, {o.Progress.Failed} failed, {o.Progress.Blocked} blocked, {o.Progress.Pending} not run; {o.Progress.RowsWritten} rows, {o.Progress.FailuresWritten} failure records");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"run {o.RunId}: {o.Status} — {o.Progress.Succeeded}/{o.Progress.TotalNodes} nodes succeeded ({o.Progress.Computed} computed, {o.Progress.SkippedFresh} fresh), {o.Progress.Failed} failed, {o.Progress.Blocked} blocked, {o.Progress.Pending} not run; {o.Progress.RowsWritten} rows, {o.Progress.FailuresWritten} failure records");
         foreach (var (error, count) in o.Progress.FailedNodesByError) sb.AppendLine(CultureInfo.InvariantCulture, $"  {count} node(s) failed: {error}");
         if (o.MissingUpstream.Count > 0)
         {

@@ -23,7 +23,7 @@ public enum PreflightMode
     Skip,
 }
 
-/// <summary>What a user asks for.</summary>
+/// <summary>What a user asks for. <see cref="Force"/>: compute every node, fresh or not.</summary>
 public sealed record BackfillRequest(
     DateOnly From,
     DateOnly To,
@@ -33,7 +33,8 @@ public sealed record BackfillRequest(
     int BatchSize = 200,
     PreflightMode Preflight = PreflightMode.Add,
     IReadOnlyDictionary<ProcessorId, int>? ProcessorCaps = null,
-    IReadOnlyList<NodeKey>? Only = null);
+    IReadOnlyList<NodeKey>? Only = null,
+    bool Force = false);
 
 /// <summary>A (processor, date) pair, e.g. the subset of nodes a retry re-runs.</summary>
 public sealed record NodeKey(ProcessorId Processor, DateOnly Date);

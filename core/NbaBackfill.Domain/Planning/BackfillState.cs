@@ -9,14 +9,16 @@ public enum NodeStatus
     Succeeded,
     Failed,
     Blocked,
-    Skipped,
+
+    /// <summary>Not computed: its code and inputs are what its current output was computed from.</summary>
+    Fresh,
 }
 
 /// <summary>A unit of work: one activity call for contiguous dates of one processor.</summary>
 public sealed record Batch(ProcessorId Processor, int[] Nodes, DateOnly From, DateOnly To);
 
-/// <summary>What an activity reports per node.</summary>
-public sealed record NodeOutcome(int Node, bool Succeeded, int Rows, int Failures, string? Error);
+/// <summary>What an activity reports per node (<see cref="Fresh"/>: found fresh, not computed).</summary>
+public sealed record NodeOutcome(int Node, bool Succeeded, int Rows, int Failures, string? Error, bool Fresh = false);
 
 /// <summary>
 /// The checkpoint: per-node status, attempts and counts. Pure and serialisable: it travels in orchestration state
@@ -32,20 +34,21 @@ public sealed record BackfillState(
     int Wave,
     int Activities = 0)
 {
-    public static BackfillState Start(BackfillPlan plan, IReadOnlySet<int>? alreadySucceeded = null)
+    public static BackfillState Start(BackfillPlan plan, IReadOnlySet<int>? alreadySucceeded = null, IReadOnlySet<int>? fresh = null)
     {
         var n = plan.Nodes.Count;
         var status = new NodeStatus[n];
-        if (alreadySucceeded is not null)
-        {
-            foreach (var i in alreadySucceeded) status[i] = NodeStatus.Succeeded;
-        }
+        foreach (var i in fresh ?? new HashSet<int>()) status[i] = NodeStatus.Fresh;
+        foreach (var i in alreadySucceeded ?? new HashSet<int>()) status[i] = NodeStatus.Succeeded;
         return new BackfillState(status, new int[n], new bool[n], new int[n], new int[n], new string?[n], 0);
     }
 
     public bool AnyFailed => Status.Any(s => s == NodeStatus.Failed);
 
     public int Count(NodeStatus status) => Status.Count(s => s == status);
+
+    /// <summary>Succeeded or found fresh: what downstream nodes may read.</summary>
+    public static bool IsDone(NodeStatus status) => status is NodeStatus.Succeeded or NodeStatus.Fresh;
 }
 
 /// <summary>The scheduling rules over a plan and its state: what to run next, and how results change the state.</summary>
@@ -59,7 +62,7 @@ public static class BackfillScheduler
         var ready = new List<int>();
         for (var i = 0; i < plan.Nodes.Count; i++)
         {
-            if (state.Status[i] == NodeStatus.Pending && plan.Dependencies[i].All(d => state.Status[d] == NodeStatus.Succeeded))
+            if (state.Status[i] == NodeStatus.Pending && plan.Dependencies[i].All(d => BackfillState.IsDone(state.Status[d])))
             {
                 ready.Add(i);
             }
@@ -138,7 +141,7 @@ public static class BackfillScheduler
         {
             foreach (var o in outcomes)
             {
-                s.Status[o.Node] = o.Succeeded ? NodeStatus.Succeeded : NodeStatus.Failed;
+                s.Status[o.Node] = !o.Succeeded ? NodeStatus.Failed : o.Fresh ? NodeStatus.Fresh : NodeStatus.Succeeded;
                 s.Rows[o.Node] = o.Rows;
                 s.FailureCounts[o.Node] = o.Failures;
                 s.Errors[o.Node] = o.Error;

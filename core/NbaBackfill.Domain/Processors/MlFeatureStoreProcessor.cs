@@ -37,7 +37,10 @@ public sealed record MlfsRow(
 /// </summary>
 public static class MlFeatureStoreProcessor
 {
-    public const string Version = "v2";
+    /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
+    public const int Version = 1;
+
+    public const string FeatureSetVersion = "v2";
 
     public static IReadOnlyList<string> FeatureNames { get; } =
     [
@@ -115,7 +118,7 @@ public static class MlFeatureStoreProcessor
             ];
             var present = values.Count(v => v is not null);
             rows.Add(new MlfsRow(
-                game.GameDate, game.Season, game.PlayerId, values.Select(v => v ?? double.NaN).ToArray(), FeatureNames, Version,
+                game.GameDate, game.Season, game.PlayerId, values.Select(v => v ?? double.NaN).ToArray(), FeatureNames, FeatureSetVersion,
                 values.Length, 100.0 * present / values.Length));
         }
         return new ProcessorResult(ProcessorId.MLFS, inputs.GameDates, rows, failures.Records);

@@ -39,6 +39,9 @@ public sealed record PcfRow(
 /// </summary>
 public static class PlayerCompositeFactorsProcessor
 {
+    /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
+    public const int Version = 1;
+
     public sealed record Inputs(
         IReadOnlyList<DateOnly> GameDates,
         IReadOnlyList<PgsRow> PlayerGames,

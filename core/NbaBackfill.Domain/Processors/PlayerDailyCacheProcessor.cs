@@ -53,6 +53,9 @@ public sealed record PdcRow(
 /// </summary>
 public static class PlayerDailyCacheProcessor
 {
+    /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
+    public const int Version = 1;
+
     public const int MinimumGames = 5;
     public const int CompletenessWindowDays = 14;
 

@@ -75,6 +75,9 @@ public sealed record ZoneCounts(
 /// <summary>PGS (Phase 3): raw box scores → player_game_summary. Expected population: every raw player row of D.</summary>
 public static class PlayerGameSummaryProcessor
 {
+    /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
+    public const int Version = 1;
+
     public sealed record Inputs(
         IReadOnlyList<RawGame> Games,
         IReadOnlyList<RawBoxScore> BoxScores,

@@ -47,6 +47,9 @@ public sealed record PszaRow(
 /// </summary>
 public static class PlayerShotZoneAnalysisProcessor
 {
+    /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
+    public const int Version = 1;
+
     public const int WindowGames = 10;
     public const int MinimumGames = 10;
 

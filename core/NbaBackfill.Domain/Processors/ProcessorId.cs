@@ -11,6 +11,19 @@ public enum ProcessorId
     MLFS,
 }
 
+/// <summary>The raw facts a processor reads itself.</summary>
+public enum RawInput
+{
+    /// <summary>None: only upstream nodes.</summary>
+    None,
+
+    /// <summary>Every raw row of its date (PGS).</summary>
+    DateContent,
+
+    /// <summary>The season's schedule up to its date: games and which teams have box scores (DATA_GAP checks).</summary>
+    SeasonScheduleToDate,
+}
+
 public static class ProcessorIds
 {
     public static IReadOnlyList<ProcessorId> All { get; } = Enum.GetValues<ProcessorId>();
@@ -52,6 +65,30 @@ public static class ProcessorIds
 
     /// <summary>Phase 3 (analytics) or Phase 4 (precompute): decides the failure table.</summary>
     public static bool IsAnalytics(ProcessorId processor) => processor == ProcessorId.PGS;
+
+    /// <summary>The code version declared next to each processor's logic.</summary>
+    public static int CodeVersion(ProcessorId processor) => processor switch
+    {
+        ProcessorId.PGS => PlayerGameSummaryProcessor.Version,
+        ProcessorId.PSZA => PlayerShotZoneAnalysisProcessor.Version,
+        ProcessorId.TDZA => TeamDefenseZoneAnalysisProcessor.Version,
+        ProcessorId.PCF => PlayerCompositeFactorsProcessor.Version,
+        ProcessorId.PDC => PlayerDailyCacheProcessor.Version,
+        ProcessorId.MLFS => MlFeatureStoreProcessor.Version,
+        _ => throw new ArgumentOutOfRangeException(nameof(processor)),
+    };
+
+    /// <summary>Which raw facts a node reads directly (beyond its upstream nodes).</summary>
+    public static RawInput RawInputOf(ProcessorId processor) => processor switch
+    {
+        ProcessorId.PGS => RawInput.DateContent,
+        ProcessorId.PSZA or ProcessorId.TDZA or ProcessorId.PDC => RawInput.SeasonScheduleToDate,
+        _ => RawInput.None,
+    };
+
+    /// <summary>Every same-date processor a processor reads, directly or through its upstream.</summary>
+    public static IReadOnlyList<ProcessorId> UpstreamClosure(ProcessorId processor) =>
+        Upstream(processor).SelectMany(u => UpstreamClosure(u).Append(u)).Distinct().Order().ToList();
 
     public static bool IsTeamProcessor(ProcessorId processor) => processor == ProcessorId.TDZA;
 }

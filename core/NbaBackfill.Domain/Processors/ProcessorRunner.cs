@@ -1,5 +1,7 @@
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
+using NbaBackfill.Tables;
+using NbaBackfill.Versions;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Processors;
@@ -19,11 +21,41 @@ public static class ProcessorRunner
             _ => throw new ArgumentOutOfRangeException(nameof(processor)),
         };
 
+    /// <summary>Computes and replaces every date of the range (forced), recording the nodes' versions.</summary>
     public static async Task<ProcessorResult> RunAsync(
-        ProcessorId processor, IWarehouse warehouse, DateRange range, RunStamp stamp, CancellationToken ct)
+        ProcessorId processor, IWarehouse warehouse, DateRange range, RunStamp stamp, CancellationToken ct) =>
+        (await RunVersionedAsync(processor, warehouse, range.Dates().ToList(), stamp, CodeVersions.Declared, force: true, ct)).Result;
+
+    /// <summary>
+    /// Runs the stale dates of <paramref name="dates"/> (all of them when forced) in one set-based pass over the span
+    /// of those dates, replaces exactly them, and records each computed node's version. Fresh dates are neither
+    /// computed nor written. The versions are written after the output: a crash between leaves the node stale (it is
+    /// computed again), never fresh with old rows.
+    /// </summary>
+    public static async Task<VersionedRun> RunVersionedAsync(
+        ProcessorId processor, IWarehouse warehouse, IReadOnlyList<DateOnly> dates, RunStamp stamp, CodeVersions code, bool force,
+        CancellationToken ct)
     {
-        var result = await ComputeAsync(processor, warehouse, range, stamp, ct);
+        var context = await VersionContext.ReadAsync(warehouse, new DateRange(dates.Min(), dates.Max()), code, ct);
+        var stale = dates.Where(d => force || !context.IsGameDate(d) || context.Reasons(processor, d).Count > 0).Order().ToList();
+        var fresh = dates.Except(stale).Order().ToList();
+        if (stale.Count == 0) return new VersionedRun(new ProcessorResult(processor, [], [], []), fresh);
+        var computed = await ComputeAsync(processor, warehouse, new DateRange(stale[0], stale[^1]), stamp, ct);
+        var only = stale.ToHashSet();
+        var result = fresh.Count == 0 ? computed : computed with
+        {
+            Dates = computed.Dates.Where(only.Contains).ToList(),
+            Rows = computed.Rows.Where(r => only.Contains(r.Date)).ToList(),
+            Failures = computed.Failures.Where(f => only.Contains(f.AnalysisDate)).ToList(),
+        };
         await warehouse.ReplaceOutputAsync(result, stamp.CreatedAt, ct);
-        return result;
+        var versions = OutputVersion.PerDate(result, stale.Where(context.IsGameDate));
+        var rows = versions
+            .Select(v => (ITableRow)context.Record(processor, v.Key, v.Value, stamp.RunId, stamp.CreatedAt)).ToList();
+        await warehouse.UpsertAsync(TableCatalog.NodeVersions, rows, ct);
+        return new VersionedRun(result, fresh);
     }
 }
+
+/// <summary>What a versioned run wrote (<see cref="Result"/>: the computed dates) and which dates it found fresh.</summary>
+public sealed record VersionedRun(ProcessorResult Result, IReadOnlyList<DateOnly> Fresh);

@@ -45,6 +45,9 @@ public sealed record TdzaRow(
 /// </summary>
 public static class TeamDefenseZoneAnalysisProcessor
 {
+    /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
+    public const int Version = 1;
+
     public const int WindowGames = 15;
     public const int MinimumGames = 10;
 

@@ -77,7 +77,10 @@ public sealed record RawSeason(
     public IReadOnlyList<DateOnly> GameDates => Games.Select(g => g.GameDate).Distinct().Order().ToList();
 }
 
-/// <summary>The raw_seasons row of a loaded season: what was loaded, from where, when.</summary>
+/// <summary>
+/// The raw_seasons row of a loaded season: what was loaded, from where, when. A load of some dates only keeps the
+/// previous row's counts and widens its date span (its shot-zone flag holds if either load had them).
+/// </summary>
 public sealed record RawSeasonRow(RawSeason Season, string Source, DateTimeOffset LoadedAt) : ITableRow
 {
     public object?[] ToValues()
@@ -90,4 +93,27 @@ public sealed record RawSeasonRow(RawSeason Season, string Source, DateTimeOffse
             Source, LoadedAt,
         ];
     }
+
+    /// <param name="previous">The season's current raw_seasons values, if any.</param>
+    public static ITableRow For(Versions.RawLoad load, object?[]? previous)
+    {
+        var whole = new RawSeasonRow(load.Rows, load.Source, load.LoadedAt);
+        if (load.Dates is null || previous is null) return whole;
+        var values = whole.ToValues();
+        var dates = load.Rows.GameDates;
+        var (first, last) = ((DateOnly)previous[2]!, (DateOnly)previous[3]!);
+        return new ValuesRow(
+        [
+            values[0], (bool)previous[1]! || load.Season.HasShotZones,
+            dates.Count > 0 && (first == DateOnly.MinValue || dates[0] < first) ? dates[0] : first,
+            dates.Count > 0 && dates[^1] > last ? dates[^1] : last,
+            previous[4], previous[5], previous[6], load.Source, load.LoadedAt,
+        ]);
+    }
+}
+
+/// <summary>A row given as its values in column order.</summary>
+public sealed record ValuesRow(object?[] Values) : ITableRow
+{
+    public object?[] ToValues() => Values;
 }

@@ -86,6 +86,25 @@ public static class TableCatalog
         ],
         Key: ["run_id"], PartitionColumn: null, Clustering: ["run_id"]);
 
+    /// <summary>Raw version per (season, game date): what a node's raw input fingerprint is made of.</summary>
+    public static TableSchema RawVersions { get; } = new(
+        "raw_versions",
+        [
+            Col.Str("season"), Col.Date("game_date"), Col.Str("content_version"), Col.Str("schedule_version"),
+            Col.Str("manifest_hash", true), Col.Str("source"), Col.Time("changed_at"), Col.Time("loaded_at"),
+        ],
+        Key: ["season", "game_date"], PartitionColumn: "game_date", Clustering: ["season"]);
+
+    /// <summary>What each node was last computed from and what it produced (data and code versions).</summary>
+    public static TableSchema NodeVersions { get; } = new(
+        "node_versions",
+        [
+            Col.Str("processor"), Col.Date("target_date"), Col.Int("code_version"), Col.Str("raw_fingerprint"),
+            Col.Str("upstream_fingerprint"), Col.Str("output_version"), Col.Str("run_id"), Col.Time("computed_at"),
+            Col.Time("changed_at"),
+        ],
+        Key: ["processor", "target_date"], PartitionColumn: "target_date", Clustering: ["processor"]);
+
     public static TableSchema OutputOf(ProcessorId processor) => processor switch
     {
         ProcessorId.PGS => PgsRow.Schema,
@@ -104,7 +123,7 @@ public static class TableCatalog
     [
         RawTeams, RawGames, RawBoxScores, RawShotZones, RawRejects, RawSeasons,
         .. ProcessorIds.All.Select(OutputOf),
-        AnalyticsFailures, PrecomputeFailures, BackfillStatus, BackfillRuns,
+        AnalyticsFailures, PrecomputeFailures, BackfillStatus, BackfillRuns, RawVersions, NodeVersions,
     ];
 
     public static bool TryFind(string name, out TableSchema table)

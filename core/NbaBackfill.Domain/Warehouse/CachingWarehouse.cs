@@ -57,10 +57,10 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         Forget(result.Table.Name);
     }
 
-    public override async Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct)
+    public override async Task ReplaceRawAsync(Versions.RawLoad load, CancellationToken ct)
     {
         Forget();
-        await Inner.ReplaceRawSeasonAsync(season, source, loadedAt, ct);
+        await Inner.ReplaceRawAsync(load, ct);
         Forget();
     }
 

@@ -13,7 +13,7 @@ public abstract class DelegatingWarehouse(IWarehouse inner) : IWarehouse
 
     public virtual string Describe => Inner.Describe;
     public virtual Task EnsureSchemaAsync(CancellationToken ct) => Inner.EnsureSchemaAsync(ct);
-    public virtual Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct) => Inner.ReplaceRawSeasonAsync(season, source, loadedAt, ct);
+    public virtual Task ReplaceRawAsync(Versions.RawLoad load, CancellationToken ct) => Inner.ReplaceRawAsync(load, ct);
     public virtual Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) => Inner.ReplaceOutputAsync(result, now, ct);
     public virtual Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) => Inner.UpsertAsync(table, rows, ct);
     public virtual Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) => Inner.ReadAsync(table, range, map, ct);

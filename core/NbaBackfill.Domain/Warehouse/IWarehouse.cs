@@ -2,6 +2,7 @@ using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Tables;
+using NbaBackfill.Versions;
 
 namespace NbaBackfill.Warehouse;
 
@@ -16,8 +17,11 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
 
     Task EnsureSchemaAsync(CancellationToken ct);
 
-    /// <summary>Replaces every raw table's rows of that season in one transaction.</summary>
-    Task ReplaceRawSeasonAsync(RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct);
+    /// <summary>
+    /// Replaces the raw rows of a season (all of them, or those of <see cref="RawLoad.Dates"/>) and their
+    /// raw_versions rows, in one transaction: raw data and its versions never disagree.
+    /// </summary>
+    Task ReplaceRawAsync(RawLoad load, CancellationToken ct);
 
     /// <summary>
     /// Replaces the processor's rows and failures for exactly <see cref="ProcessorResult.Dates"/>, in one transaction,
@@ -54,6 +58,13 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
 
     /// <summary>Deletes failure rows (operator tooling and tests of the reconciliation invariant).</summary>
     Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct);
+}
+
+public static class WarehouseExtensions
+{
+    /// <summary>Replaces every raw table's rows of that season (a whole-season <see cref="RawLoad"/>).</summary>
+    public static Task ReplaceRawSeasonAsync(this IWarehouse warehouse, RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct) =>
+        warehouse.ReplaceRawAsync(new RawLoad(season, null, source, loadedAt), ct);
 }
 
 /// <summary>One group of <see cref="IWarehouse.CountGroupsAsync"/>: its values of the grouping columns, and its row count.</summary>

@@ -1,0 +1,45 @@
+using System.Globalization;
+using NbaBackfill.Calendar;
+using NbaBackfill.Planning;
+using NbaBackfill.Processors;
+using NbaBackfill.Raw;
+using NbaBackfill.Tables;
+using NbaBackfill.Versions;
+using NbaBackfill.Warehouse;
+
+namespace NbaBackfill.Orchestration;
+
+/// <summary>What is stale in a warehouse, and the run that brings it up to date (the CLI, the API and the daily tick).</summary>
+public static class StaleRuns
+{
+    /// <summary>The game dates of every loaded season (null: nothing loaded).</summary>
+    public static async Task<DateRange?> LoadedRangeAsync(IWarehouse warehouse, CancellationToken ct)
+    {
+        var seasons = (await warehouse.ReadAllAsync(TableCatalog.RawSeasons, null, ct)).Select(r => new Row(r))
+            .Where(r => r.Date(2) != DateOnly.MinValue).ToList();
+        return seasons.Count == 0 ? null : new DateRange(seasons.Min(r => r.Date(2)), seasons.Max(r => r.Date(3)));
+    }
+
+    public static async Task<IReadOnlyList<StaleNode>> FindAsync(
+        IWarehouse warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, CodeVersions code, CancellationToken ct) =>
+        (await VersionContext.ReadAsync(warehouse, range, code, ct)).Stale(range, processors);
+
+    /// <summary>
+    /// The request that computes every stale node of the range and checks what reads them (null: nothing is stale).
+    /// <paramref name="options"/> gives the policy, parallelism and batch size.
+    /// </summary>
+    public static async Task<(BackfillRequest Request, IReadOnlyList<StaleNode> Stale)?> RequestAsync(
+        IWarehouse warehouse, DateRange range, BackfillRequest options, CodeVersions code, CancellationToken ct)
+    {
+        var stale = await FindAsync(warehouse, range, options.Processors, code, ct);
+        if (stale.Count == 0) return null;
+        var full = await BackfillActivities.PlanOnlyAsync(warehouse,
+            options with { From = range.From, To = range.To, Preflight = PreflightMode.Skip, Only = null, Force = false }, ct);
+        var nodes = StalePlanning.StaleAndDownstream(full, stale);
+        return (options with { From = nodes.Min(n => n.Date), To = nodes.Max(n => n.Date), Only = nodes, Force = false }, stale);
+    }
+
+    /// <summary>A run of stale nodes is named by its range and its node set: the same set resumes the same run.</summary>
+    public static string RunId(BackfillRequest request) => string.Create(CultureInfo.InvariantCulture,
+        $"stale-{request.From:yyyyMMdd}-{request.To:yyyyMMdd}-{ContentHash.OfLines((request.Only ?? []).Select(n => $"{n.Processor} {DateRange.Format(n.Date)}"))[..8]}");
+}
