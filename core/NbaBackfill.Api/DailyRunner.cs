@@ -6,45 +6,37 @@ using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Tables;
+using NbaBackfill.Versions;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Api;
 
 public enum DailyAction
 {
-    /// <summary>daily-{date} was scheduled.</summary>
+    /// <summary>The date's stale or never-run nodes are in the run this tick scheduled.</summary>
     Started,
 
-    /// <summary>daily-{date} is already running: a singleton, nothing to do.</summary>
+    /// <summary>A daily run already holds the date's nodes: nothing to do.</summary>
     AlreadyActive,
 
     /// <summary>A running backfill writes the same partitions: wait for the next tick.</summary>
     WaitingForBackfill,
 
-    /// <summary>The date is already processed (by an earlier daily run or a backfill).</summary>
+    /// <summary>Every node of the date is fresh (computed from its current raw data and code).</summary>
     Done,
 }
 
-public sealed record DailyDecision(DateOnly Date, DailyAction Action, string Reason);
+/// <summary>One game date's decision; <see cref="RunId"/>: the run that computes it (started or already active).</summary>
+public sealed record DailyDecision(DateOnly Date, DailyAction Action, string Reason, string? RunId = null);
 
-/// <summary>What one timer tick knows, and the rules that turn it into decisions (pure).</summary>
-public static class DailySchedule
-{
-    public sealed record DateFacts(DateOnly Date, OrchestrationRuntimeStatus? DailyStatus, bool FullyProcessed, string? RunningBackfillCovering);
-
-    public static IReadOnlyList<DailyDecision> Decide(IEnumerable<DateFacts> dates) => dates.OrderBy(d => d.Date).Select(d =>
-        d.DailyStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended
-            ? new DailyDecision(d.Date, DailyAction.AlreadyActive, $"{RunIds.Daily(d.Date)} is {d.DailyStatus}")
-        : d.DailyStatus is OrchestrationRuntimeStatus.Completed || d.FullyProcessed
-            ? new DailyDecision(d.Date, DailyAction.Done, d.DailyStatus is OrchestrationRuntimeStatus.Completed ? "daily run completed" : "processed by a backfill")
-        : d.RunningBackfillCovering is { } backfill
-            ? new DailyDecision(d.Date, DailyAction.WaitingForBackfill, $"backfill {backfill} is writing this date; retried next tick")
-        : new DailyDecision(d.Date, DailyAction.Started, "previous game date through all six processors")).ToList();
-}
+/// <summary>What one tick did: the dates it ingested from the landing zone, and one decision per game date of the window.</summary>
+public sealed record DailyTick(IngestResult Ingest, IReadOnlyList<DailyDecision> Decisions);
 
 /// <summary>
-/// The timer's work: process the previous game date (and catch up missed ones) through all six processors, once per
-/// date (instance id daily-{date}), never concurrently with a backfill writing the same partitions.
+/// The timer's work, end to end: ingest the dates landed or re-landed in the catch-up window (a date folder counts once
+/// its manifest is there and differs from what was ingested), then compute every stale or never-run node of the window
+/// in one run (daily-{last date}), never on nodes an active run holds. A scraper dropping yesterday's folder is all
+/// it takes; a stat correction re-landed days later is picked up by the next tick.
 /// </summary>
 public sealed class DailyRunner
 {
@@ -53,39 +45,66 @@ public sealed class DailyRunner
     private readonly TimeProvider _time;
     private readonly string _engine;
     private readonly int _catchUpDays;
+    private readonly IRawLanding? _landing;
 
-    public DailyRunner(DurableTaskClient client, IWarehouse warehouse, TimeProvider time, string engine, int catchUpDays = 7)
+    public DailyRunner(DurableTaskClient client, IWarehouse warehouse, TimeProvider time, string engine, int catchUpDays = 7, IRawLanding? landing = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(catchUpDays, 1);
-        (_client, _warehouse, _time, _engine, _catchUpDays) = (client, warehouse, time, engine, catchUpDays);
+        (_client, _warehouse, _time, _engine, _catchUpDays, _landing) = (client, warehouse, time, engine, catchUpDays, landing);
     }
 
-    public static BackfillRequest RequestFor(DateOnly date) => new(date, date, ProcessorIds.All, OnFailure.Continue, MaxParallel: 2, BatchSize: 1);
+    /// <summary>Options of the daily run: all processors, continue past failures, small batches.</summary>
+    public static BackfillRequest Options(DateRange window) => new(window.From, window.To, ProcessorIds.All, OnFailure.Continue, MaxParallel: 2, BatchSize: 7);
 
-    public async Task<IReadOnlyList<DailyDecision>> TickAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<DailyDecision>> TickAsync(CancellationToken ct) => (await TickWithIngestAsync(ct)).Decisions;
+
+    public async Task<DailyTick> TickWithIngestAsync(CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         var window = new DateRange(today.AddDays(-_catchUpDays), today.AddDays(-1));
-        var gameDates = (await _warehouse.ReadAsync(TableCatalog.RawGames, window, RawGame.From, ct)).Select(g => g.GameDate).Distinct().Order().ToList();
-        var processed = await _warehouse.ReadProcessedNodesAsync(window, ct);
+        var ingest = _landing is null ? new IngestResult([], []) : await RawIngest.IngestAsync(_landing, _warehouse, window, _time, ct);
+        var versions = await VersionContext.ReadAsync(_warehouse, window, CodeVersions.Declared, ct);
+        var gameDates = versions.Calendar.Dates.Where(window.Contains).ToList();
+        var stale = versions.Stale(window, ProcessorIds.All).ToLookup(s => s.Date);
         // The same gate and admission rule as API starts: no daily run writes partitions an active run (suspended
         // included) is writing.
         using var turn = await RunGate.EnterAsync(_client, ct);
         var active = await RunGate.ActiveRunsAsync(_client, ct);
-        var facts = new List<DailySchedule.DateFacts>();
+        var decisions = new List<DailyDecision>();
+        var free = new List<DateOnly>();
         foreach (var date in gameDates)
         {
-            var id = RunIds.Daily(date);
-            var daily = await _client.GetInstanceAsync(id, ct);
-            var covering = RunAdmission.Conflicts(RequestFor(date), active.Where(a => a.Id != id)).FirstOrDefault()?.RunningId;
-            facts.Add(new DailySchedule.DateFacts(date, daily?.RuntimeStatus, ProcessorIds.All.All(p => processed.Contains((p, date))), covering));
+            if (!stale[date].Any())
+            {
+                decisions.Add(new DailyDecision(date, DailyAction.Done, "every node fresh"));
+                continue;
+            }
+            var nodes = stale[date].Select(s => new NodeKey(s.Processor, s.Date)).ToList();
+            var holder = RunAdmission.Conflicts(Options(DateRange.Single(date)) with { Only = nodes }, active).FirstOrDefault()?.RunningId;
+            if (holder is null) free.Add(date);
+            else if (holder.StartsWith("daily-", StringComparison.Ordinal)) decisions.Add(new DailyDecision(date, DailyAction.AlreadyActive, $"{holder} is computing it", holder));
+            else decisions.Add(new DailyDecision(date, DailyAction.WaitingForBackfill, $"backfill {holder} is writing this date; retried next tick", holder));
         }
-        var decisions = DailySchedule.Decide(facts);
-        foreach (var d in decisions.Where(d => d.Action == DailyAction.Started))
+        if (free.Count > 0)
         {
-            await _client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill,
-                new BackfillInput(RunIds.Daily(d.Date), RequestFor(d.Date), _engine), new StartOrchestrationOptions(RunIds.Daily(d.Date)), ct);
+            var found = await StaleRuns.RequestAsync(_warehouse, window, Options(window), CodeVersions.Declared, ct);
+            var allowed = free.ToHashSet();
+            var nodes = (found?.Request.Only ?? []).Where(n => allowed.Contains(n.Date)).ToList();
+            var request = Options(new DateRange(nodes.Min(n => n.Date), nodes.Max(n => n.Date))) with { Only = nodes };
+            var id = await NextIdAsync(request.To, ct);
+            await _client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, _engine), new StartOrchestrationOptions(id), ct);
+            var counts = stale.Where(g => allowed.Contains(g.Key)).ToDictionary(g => g.Key, g => g.Count());
+            decisions.AddRange(free.Select(d => new DailyDecision(d, DailyAction.Started,
+                $"{counts[d]} stale or never-run node(s): " + string.Join(", ", stale[d].Take(3).Select(s => $"{s.Processor} ({s.Reasons[0]})")), id)));
         }
-        return decisions;
+        return new DailyTick(ingest, decisions.OrderBy(d => d.Date).ToList());
+    }
+
+    /// <summary>daily-{date}, or daily-{date}-2, -3 … when earlier runs of that date have finished (a re-landed date).</summary>
+    private async Task<string> NextIdAsync(DateOnly date, CancellationToken ct)
+    {
+        var id = RunIds.Daily(date);
+        for (var n = 2; await _client.GetInstanceAsync(id, ct) is not null; n++) id = $"{RunIds.Daily(date)}-{n}";
+        return id;
     }
 }

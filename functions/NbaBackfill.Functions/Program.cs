@@ -24,6 +24,9 @@ builder.Services.AddSingleton<IWarehouse>(_ => WarehouseConnector.OpenFromSettin
 // Run reports go to reports/{run-id}/ of the reports container in the app's storage account.
 builder.Services.AddSingleton<IRunReportSink>(sp => new BlobRunReportSink(
     AppStorage.Container(builder.Configuration, sp.GetRequiredService<IOptions<NbaSettings>>().Value.ReportsContainer)));
+// The raw landing zone the daily timer ingests from: raw/{season}/{date}/ with a manifest written last.
+builder.Services.AddSingleton<NbaBackfill.Raw.IRawLanding>(sp => new BlobRawLanding(
+    AppStorage.Container(builder.Configuration, sp.GetRequiredService<IOptions<NbaSettings>>().Value.RawContainer)));
 builder.Services.AddSingleton<BackfillActivities>();
 // Traces, metrics and logs: the Functions worker's and the product's ("NbaBackfill"), to Application Insights when its
 // connection string is set (the Bicep sets it); Durable's own distributed tracing is on in host.json.

@@ -15,7 +15,10 @@ internal static class LoadCommand
         var storage = LandCommand.Storage();
         var season = new Option<string?>("--season") { Description = "season id to load under (default: the box scores' season column)" };
         var db = CommonOptions.Db();
-        var command = new Command("load", "Load a season's raw files (Phase 2)") { seasonDir, season, db, fromLanding, container, storage };
+        var from = CommonOptions.From(required: false);
+        var to = CommonOptions.To(required: false);
+        from.Description = "with --to: replace only the game dates from here (the rest of the season stays as loaded)";
+        var command = new Command("load", "Load a season's raw files (Phase 2)") { seasonDir, season, db, fromLanding, container, storage, from, to };
         command.SetAction(async (result, ct) =>
         {
             var dir = result.GetValue(seasonDir);
@@ -24,6 +27,7 @@ internal static class LoadCommand
             if (dir is not null && !Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
             if (landed is not null && landed is not ("blob" or "local")) throw new UsageException($"--from-landing: '{landed}' is not blob or local");
             var seasonId = CommonOptions.Season(result, season);
+            var dates = StaleCommand.OptionalRange(result, from, to);
             if (landed is not null && seasonId is null) throw new UsageException("--from-landing needs --season");
             var dbPath = CommonOptions.DbPath(result, db, env);
             IRawLanding? source = landed switch
@@ -38,9 +42,9 @@ internal static class LoadCommand
             await using var warehouse = await CommonOptions.OpenWarehouseAsync(dbPath, env, ct);
             var landing = new LocalFolderLanding(CommonOptions.LandingRoot(dbPath));
             var summary = source is null
-                ? await SeasonLoader.LoadParsedAsync(parsed, raw, Path.GetFullPath(dir!), warehouse, landing, env.Time, ct)
-                : await SeasonLoader.LoadParsedAsync(parsed, raw, source.Describe, warehouse, null, env.Time, ct);
-            await env.Out.WriteLineAsync(
+                ? await SeasonLoader.LoadParsedAsync(parsed, raw, Path.GetFullPath(dir!), warehouse, landing, env.Time, ct, dates)
+                : await SeasonLoader.LoadParsedAsync(parsed, raw, source.Describe, warehouse, null, env.Time, ct, dates);
+            await env.Out.WriteLineAsync((dates is { } only ? $"replaced {only} of " : "") +
                 $"loaded season {summary.Season}: {summary.Teams} teams, {summary.Games} games ({summary.FirstDate:yyyy-MM-dd}..{summary.LastDate:yyyy-MM-dd}), " +
                 $"{summary.BoxScores} box-score rows, {(summary.HasShotZones ? $"{summary.ShotZones} shot-zone rows" : "no shot zones")}, " +
                 $"{summary.Rejects} rejected row(s) into {warehouse.Describe}" + (source is null ? $"; landed under {landing.Describe}" : $" from {source.Describe}"));
