@@ -217,8 +217,36 @@ public sealed class BackfillApi(
             {
                 processor = c.Processor.ToString(), date = c.Date, state = c.State.ToString(), c.Counts.Expected, c.Counts.HasRecord,
                 c.Counts.HasFailure, c.Counts.Unaccounted, c.Counts.Orphans, c.Counts.Both, failures = c.FailuresByCategory,
+                staleReasons = c.StaleReasons,
             }),
         });
+    }
+
+    /// <summary>GET /api/stale[?from&amp;to]: every stale or never-run node with its reasons (default: every loaded date).</summary>
+    public async Task<ApiResponse> StaleAsync(string? from, string? to, CancellationToken ct)
+    {
+        DateRange? range = null;
+        if (!string.IsNullOrEmpty(from) || !string.IsNullOrEmpty(to))
+        {
+            var errors = new List<FieldError>();
+            if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
+            range = new DateRange(r.From, r.To);
+        }
+        range ??= await StaleRuns.LoadedRangeAsync(warehouse, ct);
+        var stale = range is { } scope ? await StaleRuns.FindAsync(warehouse, scope, ProcessorIds.All, Versions.CodeVersions.Declared, ct) : [];
+        return ApiResponse.Ok(stale.Select(n => new { processor = n.Processor.ToString(), date = n.Date, reasons = n.Reasons }));
+    }
+
+    /// <summary>GET /api/runs: every run of the warehouse (backfill_runs: CLI, API and daily runs alike), newest first.</summary>
+    public async Task<ApiResponse> RunsAsync(CancellationToken ct)
+    {
+        var runs = (await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, ct)).Select(r => RunRow.From(new Row(r)))
+            .OrderByDescending(r => r.StartedAt).Take(200);
+        return ApiResponse.Ok(runs.Select(r => new
+        {
+            id = r.RunId, status = r.Status, engine = r.Engine, from = r.FromDate, to = r.ToDate, processors = r.Processors,
+            startedAt = r.StartedAt, completedAt = r.CompletedAt,
+        }));
     }
 
     /// <summary>GET /api/failures?processor&amp;date: the unresolved failures of one cell (dashboard drill-down).</summary>

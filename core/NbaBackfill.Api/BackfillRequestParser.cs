@@ -14,7 +14,7 @@ public sealed record ApiOptions(int MaxRangeDays = 400, int MaxBodyBytes = 16 * 
 /// </summary>
 public static class BackfillRequestParser
 {
-    private static readonly HashSet<string> Known = ["from", "to", "processors", "onFailure", "maxParallel", "batchSize", "dryRun", "skipPreflight"];
+    private static readonly HashSet<string> Known = ["from", "to", "processors", "onFailure", "maxParallel", "batchSize", "dryRun", "skipPreflight", "force"];
 
     public sealed record Parsed(BackfillRequest Request, bool DryRun);
 
@@ -82,9 +82,10 @@ public static class BackfillRequestParser
             var batchSize = Int(root, "batchSize", 200, 1, 400, errors);
             var dryRun = Bool(root, "dryRun", errors);
             var skipPreflight = Bool(root, "skipPreflight", errors);
+            var force = Bool(root, "force", errors);
             if (errors.Count > 0) return (null, errors);
             var request = new BackfillRequest(from!.Value, to!.Value, processors.Distinct().Order().ToList(), onFailure, maxParallel, batchSize,
-                skipPreflight ? PreflightMode.Skip : PreflightMode.Add);
+                skipPreflight ? PreflightMode.Skip : PreflightMode.Add, Force: force);
             return (new Parsed(request, dryRun), errors);
         }
     }

@@ -76,6 +76,19 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
         return await WriteAsync(req, await Api(client, req).FailuresAsync(q["processor"], q["date"], req.FunctionContext.CancellationToken));
     }
 
+    [Function("Stale")]
+    public async Task<HttpResponseData> Stale(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "stale")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
+        return await WriteAsync(req, await Api(client, req).StaleAsync(q["from"], q["to"], req.FunctionContext.CancellationToken));
+    }
+
+    [Function("Runs")]
+    public async Task<HttpResponseData> Runs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData req, [DurableClient] DurableTaskClient client) =>
+        await WriteAsync(req, await Api(client, req).RunsAsync(req.FunctionContext.CancellationToken));
+
     private BackfillApi Api(DurableTaskClient client, HttpRequestData req) =>
         new(client, warehouse, options, id => ManagementPayloadOf(req, id), "functions");
 

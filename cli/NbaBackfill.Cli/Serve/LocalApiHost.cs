@@ -75,6 +75,9 @@ public sealed class LocalApiHost : IAsyncDisposable
             await WriteAsync(http, await api(http).CoverageAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
         app.MapGet("/api/failures", async (HttpContext http) =>
             await WriteAsync(http, await api(http).FailuresAsync(http.Request.Query["processor"], http.Request.Query["date"], http.RequestAborted)));
+        app.MapGet("/api/stale", async (HttpContext http) =>
+            await WriteAsync(http, await api(http).StaleAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
+        app.MapGet("/api/runs", async (HttpContext http) => await WriteAsync(http, await api(http).RunsAsync(http.RequestAborted)));
         DashboardEndpoints.Map(app);
 
         await app.StartAsync(ct);

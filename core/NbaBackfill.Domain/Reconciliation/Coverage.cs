@@ -32,11 +32,14 @@ public enum CoverageState
 
     /// <summary>Some expected entities have neither a row nor a failure (or rows are orphaned / doubly explained).</summary>
     Unaccounted,
+
+    /// <summary>Processed, but its code or inputs changed since: its rows are out of date (reasons on the cell).</summary>
+    Stale,
 }
 
 public sealed record CoverageCell(
     ProcessorId Processor, DateOnly Date, CoverageState State, ReconciliationCounts Counts,
-    IReadOnlyDictionary<string, int> FailuresByCategory);
+    IReadOnlyDictionary<string, int> FailuresByCategory, IReadOnlyList<string> StaleReasons);
 
 /// <summary>Classifies each (processor, date) from its reconciliation counts and its unresolved failures (pure).</summary>
 public static class Coverage
@@ -57,6 +60,7 @@ public static class Coverage
     {
         var gameDays = (await warehouse.ReadProjectedAsync(TableCatalog.RawGames, range, ["game_date"], true, r => r.Date(1), ct)).ToHashSet();
         var report = await ReconciliationReader.ReconcileAsync(warehouse, range, ProcessorIds.All, ct);
+        var versions = await Versions.VersionContext.ReadAsync(warehouse, range, Versions.CodeVersions.Declared, ct);
         var cells = new List<CoverageCell>();
         foreach (var processor in report)
         {
@@ -66,8 +70,12 @@ public static class Coverage
             {
                 var c = counts.GetValueOrDefault(date, ReconciliationCounts.Zero);
                 var f = failures[date].ToList();
-                cells.Add(new CoverageCell(processor.Processor, date, Classify(gameDays.Contains(date), c, f), c,
-                    f.GroupBy(x => x.FailureCategory).ToDictionary(g => g.Key, g => g.Count())));
+                var state = Classify(gameDays.Contains(date), c, f);
+                // A processed node whose inputs or code moved on: stale says more than its (old) completeness.
+                var reasons = state is CoverageState.Complete or CoverageState.BootstrapOnly or CoverageState.Attention
+                    ? versions.Reasons(processor.Processor, date) : [];
+                cells.Add(new CoverageCell(processor.Processor, date, reasons.Count > 0 ? CoverageState.Stale : state, c,
+                    f.GroupBy(x => x.FailureCategory).ToDictionary(g => g.Key, g => g.Count()), reasons));
             }
         }
         return cells;
