@@ -21,6 +21,7 @@ public sealed record DateManifest(string Season, string Date, SortedDictionary<s
     public string ToJson() => JsonSerializer.Serialize(this);
 
     /// <summary>The hash of the manifest as written (readers hash the text they read, not a re-serialisation).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Hash => ContentHash.OfText(ToJson());
 
     public static DateManifest? Parse(string json)
