@@ -81,18 +81,33 @@ public sealed partial class BackfillActivities(
         // A node still 'running' from an earlier try (retry after a fault, or a crash) counts one more attempt.
         var previous = (await recorded.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, range, ct))
             .Select(r => StatusRow.From(new Row(r)))
-            .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate) && s.Status == "running")
-            .Select(s => s.Attempt).DefaultIfEmpty(0).Max();
-        input = input with { Attempt = Math.Max(input.Attempt, previous + 1) };
+            .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate))
+            .ToDictionary(s => s.TargetDate);
+        input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == "running").Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
         await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct, recorded);
+        Dictionary<DateOnly, int> rows = [], failures = [];
+        // Succeeded rows are written before the node versions: once a node looks fresh, its status already says so.
+        async Task Succeeded(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
+        {
+            rows = computed.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
+            failures = computed.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
+            await WriteStatusAsync(input, computedDates.Where(input.Dates.Contains).Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))),
+                started, time.GetUtcNow(), ct, recorded);
+        }
         // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
-        var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct);
+        var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, Succeeded);
         var result = run.Result;
-        var fresh = run.Fresh.ToHashSet();
-        var rows = result.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
-        var failures = result.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
+        // A fresh node this run already computed (a redelivered activity) stays succeeded, with its counts.
+        var done = run.Fresh.Where(d => previous.GetValueOrDefault(d) is { Status: "succeeded" }).ToDictionary(d => d, d => previous[d]);
+        var fresh = run.Fresh.Where(d => !done.ContainsKey(d)).ToHashSet();
+        foreach (var (d, s) in done)
+        {
+            rows[d] = s.RowsWritten;
+            failures[d] = s.FailuresWritten;
+        }
         var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null, fresh.Contains(d))).ToArray();
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, fresh.Contains(d) ? "fresh" : "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
+        await WriteStatusAsync(input, input.Dates.Where(d => fresh.Contains(d) || done.ContainsKey(d))
+            .Select(d => (d, fresh.Contains(d) ? "fresh" : "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
         var processor = new KeyValuePair<string, object?>("processor", input.Processor.ToString());
         NbaTelemetry.RowsWritten.Add(result.Rows.Count, processor);
         foreach (var g in result.Failures.GroupBy(f => f.FailureCategory)) NbaTelemetry.Failures.Add(g.Count(), processor, new("category", g.Key));
@@ -163,9 +178,11 @@ public sealed partial class BackfillActivities(
     }
 
     private static async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, string Status, string? Error, int Rows, int Failures)> rows,
-        DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct, IWarehouse warehouse) =>
-        await warehouse.UpsertAsync(TableCatalog.BackfillStatus,
-            rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList(), ct);
+        DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct, IWarehouse warehouse)
+    {
+        var statuses = rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList();
+        if (statuses.Count > 0) await warehouse.UpsertAsync(TableCatalog.BackfillStatus, statuses, ct);
+    }
 
     private static RunRow RunRowOf(string runId, BackfillRequest r, string engine, string status, DateTimeOffset started, DateTimeOffset? completed, string? summary) =>
         new(runId, r.From, r.To, string.Join(",", r.Processors), JsonSerializer.Serialize(new { r.OnFailure, r.MaxParallel, r.BatchSize, r.Preflight, r.Force }),

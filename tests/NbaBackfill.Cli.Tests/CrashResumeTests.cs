@@ -68,6 +68,77 @@ public class CrashResumeTests
         Assert.Equal(Nodes(await a.ReadAllAsync(TableCatalog.BackfillStatus, null, CancellationToken.None)), Nodes(await b.ReadAllAsync(TableCatalog.BackfillStatus, null, CancellationToken.None)));
     }
 
+    [Fact]
+    public async Task A_killed_run_of_stale_nodes_resumes_and_ends_identical_to_an_uninterrupted_one()
+    {
+        // The season as first loaded, then with one assist corrected mid-season: the second run recomputes only the
+        // nodes that change reaches, and is killed eight times while doing it.
+        var corrected = Path.Combine(Path.GetTempPath(), "nba-corrected-" + Path.GetRandomFileName());
+        Directory.CreateDirectory(corrected);
+        try
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv")) File.Copy(file, Path.Combine(corrected, Path.GetFileName(file)));
+            var boxFile = Path.Combine(corrected, "player_box_scores.csv");
+            var lines = File.ReadAllLines(boxFile);
+            var i = Array.FindIndex(lines, l => l.Split(',')[1] == "2022-01-12");
+            var cells = lines[i].Split(',');
+            cells[19] = (int.Parse(cells[19], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            lines[i] = string.Join(",", cells);
+            File.WriteAllLines(boxFile, lines);
+            string[] season = ["--from", "2021-10-19", "--to", "2022-04-10", "--batch-size", "5", "--max-parallel", "2"];
+
+            var dbs = new List<string>();
+            var runners = new[] { new CliRunner(), new CliRunner() };
+            try
+            {
+                foreach (var cli in runners)
+                {
+                    Assert.Equal(0, (await cli.RunAsync(["load", "--season-dir", RepoPaths.BundledSeason])).Code);
+                    Assert.Equal(0, (await cli.RunAsync(["run", .. season])).Code);
+                    Assert.Equal(0, (await cli.RunAsync(["load", "--season-dir", corrected])).Code);
+                    var stale = await cli.RunAsync(["stale", "--json"]);
+                    Assert.Contains("\"processor\": \"PGS\"", stale.Out, StringComparison.Ordinal);
+                    dbs.Add(cli.Db);
+                }
+                var (code, output, err) = await runners[0].RunAsync(["run", .. season, "--json"]);
+                Assert.True(code == 0, output + err);
+                Assert.Matches("\"computed\": [1-9]", output);
+
+                var random = new Random(13);
+                var (kills, exit) = (0, -1);
+                for (var attempt = 0; attempt < 16 && exit != 0; attempt++)
+                {
+                    int? killAfter = kills < 8 ? random.Next(1, 3) : null;
+                    (exit, var killed) = await RunChildAsync(runners[1].Db, [.. season], killAfter);
+                    if (killed) kills++;
+                }
+                Assert.Equal(0, exit);
+                Assert.True(kills >= 4, $"only {kills} kills happened");
+
+                await using var a = await DuckDbWarehouse.OpenAsync(dbs[0]);
+                await using var b = await DuckDbWarehouse.OpenAsync(dbs[1]);
+                Assert.Equal(await VersionFixtures.ContentAsync(a, Fixtures.Season2021), await VersionFixtures.ContentAsync(b, Fixtures.Season2021));
+                static async Task<string> Versions(IWarehouse w) => string.Join("\n", (await w.ReadAllAsync(TableCatalog.NodeVersions, null, CancellationToken.None))
+                    .Select(r => $"{r[0]} {r[1]} {r[5]}").Order(StringComparer.Ordinal));
+                Assert.Equal(await Versions(a), await Versions(b));
+                foreach (var p in ProcessorIds.All)
+                {
+                    var table = TableCatalog.OutputOf(p);
+                    var keys = (await b.ReadAllAsync(table, null, CancellationToken.None)).Select(r => string.Join("|", table.Key.Select(k => CsvExport.Format(r[table.IndexOf(k)])))).ToList();
+                    Assert.Equal(keys.Count, keys.Distinct().Count()); // nothing duplicated
+                }
+            }
+            finally
+            {
+                foreach (var cli in runners) cli.Dispose();
+            }
+        }
+        finally
+        {
+            Directory.Delete(corrected, recursive: true);
+        }
+    }
+
     private static string Csv(TableSchema table, IReadOnlyList<object?[]> rows)
     {
         using var writer = new StringWriter();

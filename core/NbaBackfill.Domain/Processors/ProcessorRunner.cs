@@ -29,12 +29,12 @@ public static class ProcessorRunner
     /// <summary>
     /// Runs the stale dates of <paramref name="dates"/> (all of them when forced) in one set-based pass over the span
     /// of those dates, replaces exactly them, and records each computed node's version. Fresh dates are neither
-    /// computed nor written. The versions are written after the output: a crash between leaves the node stale (it is
-    /// computed again), never fresh with old rows.
+    /// computed nor written. The versions are written last (after the output and <paramref name="beforeVersions"/>, the
+    /// activity's status rows): a crash before leaves the node stale (it is computed again), never fresh with old rows.
     /// </summary>
     public static async Task<VersionedRun> RunVersionedAsync(
         ProcessorId processor, IWarehouse warehouse, IReadOnlyList<DateOnly> dates, RunStamp stamp, CodeVersions code, bool force,
-        CancellationToken ct)
+        CancellationToken ct, Func<ProcessorResult, IReadOnlyList<DateOnly>, Task>? beforeVersions = null)
     {
         var context = await VersionContext.ReadAsync(warehouse, new DateRange(dates.Min(), dates.Max()), code, ct);
         var stale = dates.Where(d => force || !context.IsGameDate(d) || context.Reasons(processor, d).Count > 0).Order().ToList();
@@ -49,6 +49,7 @@ public static class ProcessorRunner
             Failures = computed.Failures.Where(f => only.Contains(f.AnalysisDate)).ToList(),
         };
         await warehouse.ReplaceOutputAsync(result, stamp.CreatedAt, ct);
+        if (beforeVersions is not null) await beforeVersions(result, stale);
         var versions = OutputVersion.PerDate(result, stale.Where(context.IsGameDate));
         var rows = versions
             .Select(v => (ITableRow)context.Record(processor, v.Key, v.Value, stamp.RunId, stamp.CreatedAt)).ToList();
