@@ -34,4 +34,43 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(1).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
         Assert.Equal((24, 8), (raw.Count, (await _warehouse.ReadAsync(Tables.TableCatalog.RawBoxScores, range, Raw.RawBoxScore.From, CancellationToken.None)).Count));
     }
+
+    [Fact]
+    public async Task A_read_that_finishes_after_a_write_began_is_not_kept()
+    {
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var slow = new SlowReads(await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "slow.duckdb")));
+        await slow.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var cache = new CachingWarehouse(slow);
+        slow.Hold = new TaskCompletionSource();
+        // The read has its (empty) rows and is still on its way back when PGS is written.
+        var read = cache.ReadAsync(PgsRow.Schema, range, PgsRow.From, CancellationToken.None);
+        await slow.Reading.Task;
+        var writeHold = slow.Hold;
+        slow.Hold = null;
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, cache, range, Fixtures.Stamp, CancellationToken.None);
+        writeHold.SetResult();
+        Assert.Empty(await read);
+        Assert.Equal(24, (await cache.ReadAsync(PgsRow.Schema, range, PgsRow.From, CancellationToken.None)).Count);
+        await cache.DisposeAsync();
+    }
+
+    private sealed class SlowReads(IWarehouse inner) : DelegatingWarehouse(inner)
+    {
+        public TaskCompletionSource? Hold { get; set; }
+
+        public TaskCompletionSource Reading { get; } = new();
+
+        public override async Task<IReadOnlyList<T>> ReadAsync<T>(Tables.TableSchema table, DateRange range, Func<Tables.Row, T> map, CancellationToken ct)
+        {
+            var rows = await base.ReadAsync(table, range, map, ct);
+            if (Hold is { } hold && table.Name == PgsRow.Schema.Name)
+            {
+                Reading.TrySetResult();
+                await hold.Task;
+            }
+            return rows;
+        }
+    }
 }

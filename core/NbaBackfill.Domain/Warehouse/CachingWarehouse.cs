@@ -16,6 +16,7 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         [TableCatalog.RawGames.Name, TableCatalog.RawBoxScores.Name, PgsRow.Schema.Name];
 
     private readonly Dictionary<(string Table, DateRange Range), IReadOnlyList<object?[]>> _rows = [];
+    private readonly Dictionary<string, long> _generation = [];
     private readonly Lock _gate = new();
 
     public int Hits { get; private set; }
@@ -24,19 +25,25 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     {
         if (!Cached.Contains(table.Name)) return await Inner.ReadAsync(table, range, map, ct);
         IReadOnlyList<object?[]>? rows;
+        long generation;
         lock (_gate)
         {
             if (_rows.TryGetValue((table.Name, range), out rows)) Hits++;
+            generation = _generation.GetValueOrDefault(table.Name);
         }
         if (rows is null)
         {
             rows = await Inner.ReadAsync(table, range, r => r.Values, ct);
             lock (_gate)
             {
-                // One range per table: bounded memory, and the shared case (every processor of a batch reading the same
-                // season history) still hits.
-                foreach (var stale in _rows.Keys.Where(k => k.Table == table.Name).ToList()) _rows.Remove(stale);
-                _rows[(table.Name, range)] = rows;
+                // A write of the table that began after this read did may not be in its rows: keep them only if none did.
+                if (_generation.GetValueOrDefault(table.Name) == generation)
+                {
+                    // One range per table: bounded memory, and the shared case (every processor of a batch reading the
+                    // same season history) still hits.
+                    foreach (var stale in _rows.Keys.Where(k => k.Table == table.Name).ToList()) _rows.Remove(stale);
+                    _rows[(table.Name, range)] = rows;
+                }
             }
         }
         return rows.Select(v => map(new Row(v))).ToList();
@@ -47,6 +54,7 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         lock (_gate)
         {
             foreach (var key in _rows.Keys.Where(k => tables.Length == 0 || tables.Contains(k.Table)).ToList()) _rows.Remove(key);
+            foreach (var table in tables.Length == 0 ? [.. Cached] : tables) _generation[table] = _generation.GetValueOrDefault(table) + 1;
         }
     }
 
