@@ -37,6 +37,12 @@ public class CommandsTests
         { ["load", "--from-landing", "local", "--season", "..\\x"], "--season: '..\\x' is not a season id" },
         { ["land", "--season-dir", ".", "--season", "a/b"], "--season: 'a/b' is not a season id" },
         { ["load", "--from-landing", "ftp", "--season", "2021-22"], "--from-landing: 'ftp' is not blob or local" },
+        { ["stale", "--from", "2021-11-01"], "give both --from and --to, or neither" },
+        { ["stale", "--from", "2021-11-05", "--to", "2021-11-01"], "--to 2021-11-01 is before --from 2021-11-05" },
+        { ["run", "--stale", "--from", "2021-11-01", "--to", "2021-11-02"], "--stale takes no --from/--to/--force" },
+        { ["run", "--processors", "PGS"], "--from is required (YYYY-MM-DD)" },
+        { ["load", "--season-dir", ".", "--to", "2021-11-01"], "give both --from and --to, or neither" },
+        { ["land", "--season-dir", ".", "--from", "2021-11-01", "--to", "2021-10-01"], "--to 2021-10-01 is before --from 2021-11-01" },
         { ["status", "--db", "bigquery://Bad`Project/nba"], "'Bad`Project' is not a Google Cloud project id" },
         { ["status", "--db", "bigquery://my-project-1/nba;drop"], "'nba;drop' is not a BigQuery dataset id" },
     };
@@ -51,6 +57,50 @@ public class CommandsTests
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"error: {message}", line, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.Db), "nothing is created on bad input");
+    }
+
+    [Fact]
+    public async Task Load_of_one_date_stale_and_run_stale_bring_the_warehouse_up_to_date()
+    {
+        using var cli = new CliRunner();
+        Assert.Equal(0, (await cli.RunAsync("load", "--season-dir", RepoPaths.BundledSeason)).Code);
+        Assert.Equal(0, (await cli.RunAsync("run", "--from", "2021-10-19", "--to", "2021-10-31")).Code);
+        Assert.Equal("[]", (await cli.RunAsync("stale", "--from", "2021-10-19", "--to", "2021-10-31", "--json")).Out.Trim());
+
+        // A correction of Oct 25 in a copy of the season folder, loaded for that date only.
+        var corrected = Path.Combine(cli.Dir, "corrected");
+        Directory.CreateDirectory(corrected);
+        foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv")) File.Copy(file, Path.Combine(corrected, Path.GetFileName(file)));
+        var box = Path.Combine(corrected, "player_box_scores.csv");
+        var lines = File.ReadAllLines(box);
+        var i = Array.FindIndex(lines, l => l.Split(',')[1] == "2021-10-25");
+        var cells = lines[i].Split(',');
+        cells[24] = (int.Parse(cells[24], System.Globalization.CultureInfo.InvariantCulture) + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        lines[i] = string.Join(",", cells);
+        File.WriteAllLines(box, lines);
+        var (code, loaded, _) = await cli.RunAsync("load", "--season-dir", corrected, "--from", "2021-10-25", "--to", "2021-10-25");
+        Assert.Equal(0, code);
+        Assert.StartsWith("replaced 2021-10-25..2021-10-25 of loaded season 2021-22", loaded, StringComparison.Ordinal);
+
+        var (_, stale, _) = await cli.RunAsync("stale", "--from", "2021-10-19", "--to", "2021-10-31", "--json");
+        using (var doc = System.Text.Json.JsonDocument.Parse(stale))
+        {
+            var node = Assert.Single(doc.RootElement.EnumerateArray());
+            Assert.Equal(("PGS", "2021-10-25", "raw 2021-10-25 changed"),
+                (node.GetProperty("processor").GetString(), node.GetProperty("date").GetString(), node.GetProperty("reasons")[0].GetString()));
+        }
+        var (_, text, _) = await cli.RunAsync("stale", "--from", "2021-10-19", "--to", "2021-10-31");
+        Assert.Contains("PGS   2021-10-25  raw 2021-10-25 changed", text, StringComparison.Ordinal);
+
+        // run --stale: that node, what it reaches, and every never-run node of the loaded season.
+        var (runCode, run, runErr) = await cli.RunAsync("run", "--stale", "--json");
+        Assert.True(runCode == 0, run + runErr);
+        using (var doc = System.Text.Json.JsonDocument.Parse(run))
+        {
+            Assert.InRange(doc.RootElement.GetProperty("computed").GetInt32(), 900, 990);
+        }
+        Assert.Equal("[]", (await cli.RunAsync("stale", "--json")).Out.Trim());
+        Assert.Equal("nothing stale", (await cli.RunAsync("run", "--stale")).Out.Trim());
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public static partial class Identifiers
     public const string SeasonRule = "1-32 letters, digits, '-' or '_' (e.g. 2021-22)";
 
     public const string RunIdRule =
-        "a run id: bf-YYYYMMDD-YYYYMMDD-PROCESSORS[-YYYYMMDDTHHMMSS] or daily-YYYY-MM-DD, optionally followed by -retryN";
+        "a run id: bf-YYYYMMDD-YYYYMMDD-PROCESSORS[-YYYYMMDDTHHMMSS], daily-YYYY-MM-DD[-N] or stale-YYYYMMDD-YYYYMMDD-HASH, optionally followed by -retryN";
 
     public static bool IsSeason(string? text) => text is not null && SeasonPattern().IsMatch(text);
 
@@ -47,7 +47,7 @@ public static partial class Identifiers
     [GeneratedRegex(@"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]\z")]
     private static partial Regex BlobContainerPattern();
 
-    [GeneratedRegex(@"^(bf-\d{8}-\d{8}-[a-z]{2,24}(-\d{8}T\d{6})?|daily-\d{4}-\d{2}-\d{2})(-retry\d{1,4}){0,8}\z")]
+    [GeneratedRegex(@"^(bf-\d{8}-\d{8}-[a-z]{2,24}(-\d{8}T\d{6})?|daily-\d{4}-\d{2}-\d{2}(-\d{1,4})?|stale-\d{8}-\d{8}-[0-9a-f]{8})(-retry\d{1,4}){0,8}\z")]
     private static partial Regex RunIdPattern();
 }
 

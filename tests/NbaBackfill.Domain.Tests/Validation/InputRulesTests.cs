@@ -30,6 +30,10 @@ public class InputRulesTests
     [InlineData("../bf-20211101-20211130-pgs", false)]
     [InlineData("bf-20211101-20211130-pgs\n", false)]
     [InlineData("bf-20211101-20211130-PGS", false)]
+    [InlineData("daily-2021-11-03-2", true)]
+    [InlineData("stale-20211025-20220410-c5cbb734", true)]
+    [InlineData("stale-20211025-20220410-../x", false)]
+    [InlineData("stale-20211025-20220410-C5CBB734", false)]
     public void Run_ids(string text, bool valid) => Assert.Equal(valid, Identifiers.IsRunId(text));
 
     [Theory]
