@@ -84,11 +84,26 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.Equal(["PGS", "PSZA", "TDZA", "PCF", "PDC", "MLFS"], reconciliation.Select(r => r[0]));
         Assert.All(reconciliation, r => Assert.Equal("0", r[4]));
 
-        // Runs: the month's run is listed; its detail shows completed progress.
+        // The date axis: a tick with the month's name at its first date.
+        Assert.Equal("Dec 21", (await page.InnerTextAsync("#heatmap .tick[data-month='2021-12']")).Trim());
+
+        // Runs come from backfill_runs, with their engine.
         await page.WaitForSelectorAsync("#runs a[data-run]");
+        Assert.Contains("inprocess", await page.InnerTextAsync("#runs tbody tr"), StringComparison.Ordinal);
         await page.ClickAsync("#runs a[data-run]");
         await page.WaitForSelectorAsync("#run-detail progress");
         Assert.Contains("Completed", await page.InnerTextAsync("#run-detail"), StringComparison.Ordinal);
+
+        // A corrected box score of Dec 15 is loaded: its PGS cell turns stale, the reason on hover; /api/stale agrees.
+        var dec15 = new DateOnly(2021, 12, 15);
+        await Warehouse.ReplaceRawAsync(new Versions.RawLoad(VersionFixtures.WithOneStatCorrected(dec15), Calendar.DateRange.Single(dec15), "fix", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+        await page.ClickAsync("#load");
+        await page.WaitForSelectorAsync("#heatmap .cell[data-processor='PGS'][data-date='2021-12-15'][data-state='Stale']");
+        Assert.Contains("stale: raw 2021-12-15 changed", await page.GetAttributeAsync("#heatmap .cell[data-processor='PGS'][data-date='2021-12-15']", "title"), StringComparison.Ordinal);
+        Assert.Equal("Complete", await page.GetAttributeAsync("#heatmap .cell[data-processor='PGS'][data-date='2021-12-14']", "data-state"));
+        using var stale = JsonDocument.Parse(await http.GetStringAsync($"{_host.BaseUrl}/api/stale?from=2021-12-01&to=2021-12-31"));
+        var node = Assert.Single(stale.RootElement.EnumerateArray());
+        Assert.Equal(("PGS", "2021-12-15"), (node.GetProperty("processor").GetString(), node.GetProperty("date").GetString()));
 
         var artifacts = Path.Combine(RepoPaths.Root, "artifacts");
         Directory.CreateDirectory(artifacts);
