@@ -64,16 +64,21 @@ public static class RunGate
 /// <summary>What <see cref="RunGate.AdmitAsync"/> decided: started (neither set), or the active run(s) in the way.</summary>
 public sealed record Admission(ActiveRun? SameIdActive, IReadOnlyList<RunConflict> Conflicts);
 
-/// <summary>Node counts of a run from one GROUP BY over its status rows (what a status poll shows while it runs).</summary>
+/// <summary>
+/// Node counts of a run from one GROUP BY over its status rows (what a status poll shows while it runs): Succeeded
+/// counts nodes done, of which <see cref="Computed"/> ran and <see cref="SkippedFresh"/> were found fresh.
+/// </summary>
 public sealed record NodeCounts(int TotalNodes, int Succeeded, int Failed, int Blocked, int Pending, int Running, int Terminated,
-    IReadOnlyDictionary<string, ProcessorProgress> Processors)
+    IReadOnlyDictionary<string, ProcessorProgress> Processors, int Computed = 0, int SkippedFresh = 0)
 {
     public static NodeCounts Of(IReadOnlyList<Warehouse.GroupCount> groups)
     {
         static int Count(IEnumerable<Warehouse.GroupCount> g, string status) => (int)g.Where(x => (string)x.Keys[1]! == status).Sum(x => x.Count);
-        return new NodeCounts((int)groups.Sum(g => g.Count), Count(groups, "succeeded"), Count(groups, "failed"), Count(groups, "blocked"),
+        static int Done(IEnumerable<Warehouse.GroupCount> g) => Count(g, "succeeded") + Count(g, "fresh");
+        return new NodeCounts((int)groups.Sum(g => g.Count), Done(groups), Count(groups, "failed"), Count(groups, "blocked"),
             Count(groups, "pending"), Count(groups, "running"), Count(groups, "terminated"),
             groups.GroupBy(g => (string)g.Keys[0]!).ToDictionary(g => g.Key, g => new ProcessorProgress(
-                (int)g.Sum(x => x.Count), Count(g, "succeeded"), Count(g, "failed"), Count(g, "blocked"), Count(g, "pending"), Count(g, "running"))));
+                (int)g.Sum(x => x.Count), Done(g), Count(g, "failed"), Count(g, "blocked"), Count(g, "pending"), Count(g, "running"))),
+            Count(groups, "succeeded"), Count(groups, "fresh"));
     }
 }

@@ -121,6 +121,28 @@ public sealed class BackfillApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_start_finds_every_node_fresh_and_force_computes_them_all()
+    {
+        const string range = "\"from\":\"2021-10-19\",\"to\":\"2021-10-22\"";
+        var first = ((ManagementPayload)(await _api.StartAsync(Body("{" + range + "}"), CancellationToken.None)).Body!).Id;
+        var total = (await WaitAsync(first)).GetProperty("progress").GetProperty("totalNodes").GetInt32();
+        Assert.Equal("[]", (await _api.StaleAsync("2021-10-19", "2021-10-22", CancellationToken.None)).BodyText);
+
+        var again = ((ManagementPayload)(await _api.StartAsync(Body("{" + range + "}"), CancellationToken.None)).Body!).Id;
+        var progress = (await WaitAsync(again)).GetProperty("progress");
+        Assert.Equal((0, total), (progress.GetProperty("computed").GetInt32(), progress.GetProperty("skippedFresh").GetInt32()));
+
+        var forced = ((ManagementPayload)(await _api.StartAsync(Body("{" + range + ",\"force\":true}"), CancellationToken.None)).Body!).Id;
+        progress = (await WaitAsync(forced)).GetProperty("progress");
+        Assert.Equal((total, 0), (progress.GetProperty("computed").GetInt32(), progress.GetProperty("skippedFresh").GetInt32()));
+
+        // Runs are listed from backfill_runs with their engine (the API's runs of one range share one id).
+        using var runs = JsonDocument.Parse((await _api.RunsAsync(CancellationToken.None)).BodyText);
+        var run = Assert.Single(runs.RootElement.EnumerateArray(), r => r.GetProperty("id").GetString() == first);
+        Assert.Equal(("test", "Completed"), (run.GetProperty("engine").GetString(), run.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task Daily_runs_once_per_date_and_waits_for_a_backfill_covering_it()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2021, 11, 3, 11, 0, 0, TimeSpan.Zero));
