@@ -39,6 +39,58 @@ public class BlobLandingTests
     }
 
     [Fact]
+    public async Task A_date_re_landed_in_blob_is_ingested_once_by_its_manifest_and_a_half_written_one_waits()
+    {
+        await Azurite.EnsureRunningAsync();
+        var container = Container("raw");
+        using var cli = new CliRunner();
+        var (code, output, err) = await cli.RunAsync(["land", "--season-dir", RepoPaths.BundledSeason, "--container", container, "--storage", Azurite.ConnectionString]);
+        Assert.True(code == 0, output + err);
+
+        // A stat correction of Nov 3 is re-landed alone; the season manifest still lists every date.
+        var corrected = Path.Combine(cli.Dir, "corrected");
+        Directory.CreateDirectory(corrected);
+        foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv")) File.Copy(file, Path.Combine(corrected, Path.GetFileName(file)));
+        var box = Path.Combine(corrected, "player_box_scores.csv");
+        var lines = File.ReadAllLines(box);
+        var i = Array.FindIndex(lines, l => l.Split(',')[1] == "2021-11-03");
+        var cells = lines[i].Split(',');
+        cells[24] = "99";
+        lines[i] = string.Join(",", cells);
+        File.WriteAllLines(box, lines);
+        (code, output, err) = await cli.RunAsync(["land", "--season-dir", corrected, "--container", container, "--storage", Azurite.ConnectionString, "--from", "2021-11-03", "--to", "2021-11-03"]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("1 date folder(s)", output, StringComparison.Ordinal);
+        (code, output, err) = await cli.RunAsync(["load", "--from-landing", "blob", "--season", "2021-22", "--container", container, "--storage", Azurite.ConnectionString]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("26039 box-score rows", output, StringComparison.Ordinal);
+
+        var landing = new Landing.BlobRawLanding(new BlobContainerClient(Azurite.ConnectionString, container));
+        var window = new Calendar.DateRange(new DateOnly(2021, 11, 1), new DateOnly(2021, 11, 5));
+        await using (var w = await DuckDbWarehouse.OpenAsync(cli.Db))
+        {
+            // Loaded without manifests: the first ingest takes every landed date of the window once.
+            var first = await Raw.RawIngest.IngestAsync(landing, w, window, TimeProvider.System, CancellationToken.None);
+            Assert.Equal(5, first.Ingested.Count);
+            var pts = (await w.ReadAsync(TableCatalog.RawBoxScores, Calendar.DateRange.Single(new DateOnly(2021, 11, 3)), Raw.RawBoxScore.From, CancellationToken.None)).Select(b => b.Pts);
+            Assert.Contains(99, pts);
+            Assert.Empty((await Raw.RawIngest.IngestAsync(landing, w, window, TimeProvider.System, CancellationToken.None)).Ingested);
+
+            // A file rewritten after its manifest (a landing in progress) is not ingested; the next tick will see it.
+            var blob = new BlobContainerClient(Azurite.ConnectionString, container).GetBlobClient("raw/2021-22/2021-11-04/games.csv");
+            await blob.UploadAsync(BinaryData.FromString("game_id,game_date\n"), overwrite: true);
+            var manifest = new BlobContainerClient(Azurite.ConnectionString, container).GetBlobClient("raw/2021-22/2021-11-04/_manifest.json");
+            var text = (await manifest.DownloadContentAsync()).Value.Content.ToString();
+            await manifest.UploadAsync(BinaryData.FromString(text.Replace("2021-11-04", "2021-11-04", StringComparison.Ordinal) + " "), overwrite: true);
+            var third = await Raw.RawIngest.IngestAsync(landing, w, window, TimeProvider.System, CancellationToken.None);
+            Assert.Empty(third.Ingested);
+            var (date, error) = Assert.Single(third.Skipped);
+            Assert.Equal(new DateOnly(2021, 11, 4), date.Date);
+            Assert.Contains("does not match its manifest", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Landing_errors_are_clear()
     {
         using var cli = new CliRunner();
