@@ -18,39 +18,22 @@ namespace NbaBackfill.Api.Tests;
 /// date later, and one timer tick ingests it and recomputes what it changed.
 /// </summary>
 [Collection("durable hosts")]
-public sealed class DailyIngestTests : IAsyncLifetime
+public sealed class DailyIngestTests : IDisposable
 {
     private static readonly DateOnly Late = new(2021, 11, 10);
     private static readonly DateRange Range = new(Fixtures.Season2021.From, Late.AddDays(2));
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-daily-" + Path.GetRandomFileName());
+    private readonly TempFolder _dir = new("daily");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task A_late_box_score_landed_days_later_is_ingested_by_the_next_tick_and_its_data_gaps_resolve()
     {
         var gameId = Fixtures.BundledSeason.Games.First(g => g.GameDate == Late).GameId;
         // The season as first scraped: one game of Nov 10 without its box scores.
-        var scraped = Path.Combine(_dir, "scraped");
-        Directory.CreateDirectory(scraped);
-        foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv"))
-        {
-            var lines = File.ReadAllLines(file);
-            File.WriteAllLines(Path.Combine(scraped, Path.GetFileName(file)),
-                Path.GetFileName(file) == SeasonParser.BoxScoresFile ? lines.Where((l, i) => i == 0 || !l.StartsWith(gameId + ",", StringComparison.Ordinal)) : lines);
-        }
-        var landing = new LocalFolderLanding(Path.Combine(_dir, "landing"));
-        await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "daily.duckdb"));
+        var scraped = VersionFixtures.WriteSeasonFolder(_dir.File("scraped"), cells => cells[0] == gameId ? null : string.Join(",", cells));
+        var landing = new LocalFolderLanding(_dir.File("landing"));
+        await using var warehouse = await DuckDbWarehouse.OpenAsync(_dir.File("daily.duckdb"));
         await SeasonLoader.LoadAsync(new FolderRawSource(scraped), scraped, warehouse, landing, TimeProvider.System, null, CancellationToken.None);
         await using var engine = await InProcessEngine.StartAsync(warehouse, TimeProvider.System);
         var request = new BackfillRequest(Range.From, Range.To, ProcessorIds.All, OnFailure.Continue);
@@ -81,7 +64,7 @@ public sealed class DailyIngestTests : IAsyncLifetime
         var resolved = gaps.Count(g => after.Any(a => a.EntityId == g.EntityId && a.AnalysisDate == g.AnalysisDate
             && a.FailureCategory == g.FailureCategory && a.ResolutionStatus == ResolutionStatus.Resolved && a.ResolvedAt is not null));
         Assert.InRange(resolved, 1, gaps.Count);
-        await using var clean = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "clean.duckdb"));
+        await using var clean = await DuckDbWarehouse.OpenAsync(_dir.File("clean.duckdb"));
         await clean.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
         await using (var cleanEngine = await InProcessEngine.StartAsync(clean, TimeProvider.System))
         {

@@ -48,16 +48,7 @@ public class BlobLandingTests
         Assert.True(code == 0, output + err);
 
         // A stat correction of Nov 3 is re-landed alone; the season manifest still lists every date.
-        var corrected = Path.Combine(cli.Dir, "corrected");
-        Directory.CreateDirectory(corrected);
-        foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv")) File.Copy(file, Path.Combine(corrected, Path.GetFileName(file)));
-        var box = Path.Combine(corrected, "player_box_scores.csv");
-        var lines = File.ReadAllLines(box);
-        var i = Array.FindIndex(lines, l => l.Split(',')[1] == "2021-11-03");
-        var cells = lines[i].Split(',');
-        cells[24] = "99";
-        lines[i] = string.Join(",", cells);
-        File.WriteAllLines(box, lines);
+        var corrected = VersionFixtures.WriteCorrectedFolder(Path.Combine(cli.Dir, "corrected"), "2021-11-03", VersionFixtures.PtsColumn, _ => 99);
         (code, output, err) = await cli.RunAsync(["land", "--season-dir", corrected, "--container", container, "--storage", Azurite.ConnectionString, "--from", "2021-11-03", "--to", "2021-11-03"]);
         Assert.True(code == 0, output + err);
         Assert.Contains("1 date folder(s)", output, StringComparison.Ordinal);

@@ -68,16 +68,7 @@ public class CommandsTests
         Assert.Equal("[]", (await cli.RunAsync("stale", "--from", "2021-10-19", "--to", "2021-10-31", "--json")).Out.Trim());
 
         // A correction of Oct 25 in a copy of the season folder, loaded for that date only.
-        var corrected = Path.Combine(cli.Dir, "corrected");
-        Directory.CreateDirectory(corrected);
-        foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv")) File.Copy(file, Path.Combine(corrected, Path.GetFileName(file)));
-        var box = Path.Combine(corrected, "player_box_scores.csv");
-        var lines = File.ReadAllLines(box);
-        var i = Array.FindIndex(lines, l => l.Split(',')[1] == "2021-10-25");
-        var cells = lines[i].Split(',');
-        cells[24] = (int.Parse(cells[24], System.Globalization.CultureInfo.InvariantCulture) + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        lines[i] = string.Join(",", cells);
-        File.WriteAllLines(box, lines);
+        var corrected = VersionFixtures.WriteCorrectedFolder(Path.Combine(cli.Dir, "corrected"), "2021-10-25", VersionFixtures.PtsColumn, pts => pts + 2);
         var (code, loaded, _) = await cli.RunAsync("load", "--season-dir", corrected, "--from", "2021-10-25", "--to", "2021-10-25");
         Assert.Equal(0, code);
         Assert.StartsWith("replaced 2021-10-25..2021-10-25 of loaded season 2021-22", loaded, StringComparison.Ordinal);

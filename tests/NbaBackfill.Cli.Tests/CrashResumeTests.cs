@@ -73,18 +73,9 @@ public class CrashResumeTests
     {
         // The season as first loaded, then with one assist corrected mid-season: the second run recomputes only the
         // nodes that change reaches, and is killed eight times while doing it.
-        var corrected = Path.Combine(Path.GetTempPath(), "nba-corrected-" + Path.GetRandomFileName());
-        Directory.CreateDirectory(corrected);
-        try
+        using var temp = new TempFolder("corrected");
+        var corrected = VersionFixtures.WriteCorrectedFolder(temp.File("season"), "2022-01-12", VersionFixtures.AstColumn, ast => ast + 1);
         {
-            foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv")) File.Copy(file, Path.Combine(corrected, Path.GetFileName(file)));
-            var boxFile = Path.Combine(corrected, "player_box_scores.csv");
-            var lines = File.ReadAllLines(boxFile);
-            var i = Array.FindIndex(lines, l => l.Split(',')[1] == "2022-01-12");
-            var cells = lines[i].Split(',');
-            cells[19] = (int.Parse(cells[19], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            lines[i] = string.Join(",", cells);
-            File.WriteAllLines(boxFile, lines);
             string[] season = ["--from", "2021-10-19", "--to", "2022-04-10", "--batch-size", "5", "--max-parallel", "2"];
 
             var dbs = new List<string>();
@@ -132,10 +123,6 @@ public class CrashResumeTests
             {
                 foreach (var cli in runners) cli.Dispose();
             }
-        }
-        finally
-        {
-            Directory.Delete(corrected, recursive: true);
         }
     }
 

@@ -14,26 +14,16 @@ namespace NbaBackfill.Orchestration.Tests;
 
 /// <summary>End to end on the in-process Durable Task host, over a real month of the bundled season, on DuckDB.</summary>
 [Collection("durable hosts")]
-public sealed class InProcessEngineTests : IAsyncLifetime
+public sealed class InProcessEngineTests : IDisposable
 {
     private static readonly DateRange December = new(new DateOnly(2021, 12, 1), new DateOnly(2021, 12, 31));
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-orch-" + Path.GetRandomFileName());
+    private readonly TempFolder _dir = new("orch");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _dir.Dispose();
 
     private async Task<DuckDbWarehouse> LoadedAsync(string name)
     {
-        var w = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, name + ".duckdb"));
+        var w = await DuckDbWarehouse.OpenAsync(_dir.File(name + ".duckdb"));
         await w.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
         return w;
     }

@@ -11,25 +11,15 @@ namespace NbaBackfill.Orchestration.Tests;
 
 /// <summary>Data and code versions on the bundled season, DuckDB, in-process engine: only what changed is computed.</summary>
 [Collection("durable hosts")]
-public sealed class VersionsTests : IAsyncLifetime
+public sealed class VersionsTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-versions-" + Path.GetRandomFileName());
+    private readonly TempFolder _dir = new("versions");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _dir.Dispose();
 
     private async Task<DuckDbWarehouse> OpenAsync(string name, Raw.RawSeason season)
     {
-        var w = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, name + ".duckdb"));
+        var w = await DuckDbWarehouse.OpenAsync(_dir.File(name + ".duckdb"));
         await w.ReplaceRawSeasonAsync(season, name, Fixtures.Stamp.CreatedAt, CancellationToken.None);
         return w;
     }

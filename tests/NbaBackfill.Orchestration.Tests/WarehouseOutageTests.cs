@@ -13,22 +13,12 @@ namespace NbaBackfill.Orchestration.Tests;
 
 /// <summary>The warehouse goes away for longer than the activity retries, then comes back.</summary>
 [Collection("durable hosts")]
-public sealed class WarehouseOutageTests : IAsyncLifetime
+public sealed class WarehouseOutageTests : IDisposable
 {
     private static readonly DateRange Range = new(new DateOnly(2021, 11, 1), new DateOnly(2021, 11, 10));
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nba-outage-" + Path.GetRandomFileName());
+    private readonly TempFolder _dir = new("outage");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dir);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task An_outage_beyond_the_retries_stops_the_run_clearly_and_the_same_request_then_resumes_to_identical_tables()
@@ -78,7 +68,7 @@ public sealed class WarehouseOutageTests : IAsyncLifetime
 
     private async Task<DuckDbWarehouse> LoadedAsync(string name)
     {
-        var w = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, name + ".duckdb"));
+        var w = await DuckDbWarehouse.OpenAsync(_dir.File(name + ".duckdb"));
         await w.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
         return w;
     }

@@ -27,6 +27,41 @@ public static class VersionFixtures
         Fixtures.BundledSeason with { BoxScores = Fixtures.BundledSeason.BoxScores.Where(b => b.GameId != gameId).ToList() };
 
     /// <summary>
+    /// A copy of the bundled season folder under <paramref name="dir"/>: every box-score line kept, except the ones
+    /// <paramref name="edit"/> changes (given the line's cells, it returns the new line, or null to drop it).
+    /// </summary>
+    public static string WriteSeasonFolder(string dir, Func<string[], string?> edit)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var file in Directory.GetFiles(RepoPaths.BundledSeason, "*.csv"))
+        {
+            var lines = File.ReadAllLines(file);
+            File.WriteAllLines(Path.Combine(dir, Path.GetFileName(file)), Path.GetFileName(file) != SeasonParser.BoxScoresFile
+                ? lines
+                : lines.Select((l, i) => i == 0 ? l : edit(l.Split(','))).OfType<string>());
+        }
+        return dir;
+    }
+
+    /// <summary>The season folder with column <paramref name="column"/> of the first box-score line of <paramref name="date"/> set by <paramref name="change"/>.</summary>
+    public static string WriteCorrectedFolder(string dir, string date, int column, Func<int, int> change)
+    {
+        var done = false;
+        return WriteSeasonFolder(dir, cells =>
+        {
+            if (!done && cells[1] == date)
+            {
+                done = true;
+                cells[column] = change(int.Parse(cells[column], System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return string.Join(",", cells);
+        });
+    }
+
+    /// <summary>Columns of player_box_scores.csv the tests correct.</summary>
+    public const int AstColumn = 19, PtsColumn = 24;
+
+    /// <summary>
     /// Every output table's rows and every unresolved failure's substance (not who wrote it or when) in the range:
     /// what must be identical between an incremental and a fresh computation.
     /// </summary>
