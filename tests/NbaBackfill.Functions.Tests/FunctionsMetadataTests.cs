@@ -39,6 +39,8 @@ public class FunctionsMetadataTests
     [InlineData("Reconciliation", "reconciliation", "get")]
     [InlineData("Coverage", "coverage", "get")]
     [InlineData("Failures", "failures", "get")]
+    [InlineData("Stale", "stale", "get")]
+    [InlineData("Runs", "runs", "get")]
     public void Http_routes_methods_auth_and_durable_client(string name, string route, string method)
     {
         var bindings = Functions()[name];
@@ -56,7 +58,7 @@ public class FunctionsMetadataTests
         var bindings = Functions()["DailyBackfill"];
         Assert.Equal("%NBA_DAILY_SCHEDULE%", Assert.Single(bindings, b => b.GetProperty("type").GetString() == "timerTrigger").GetProperty("schedule").GetString());
         Assert.Single(bindings, b => b.GetProperty("type").GetString() == "durableClient");
-        Assert.Equal(15, Functions().Count);
+        Assert.Equal(17, Functions().Count);
     }
 
     [Fact]

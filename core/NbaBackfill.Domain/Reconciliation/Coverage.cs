@@ -71,8 +71,10 @@ public static class Coverage
                 var c = counts.GetValueOrDefault(date, ReconciliationCounts.Zero);
                 var f = failures[date].ToList();
                 var state = Classify(gameDays.Contains(date), c, f);
-                // A processed node whose inputs or code moved on: stale says more than its (old) completeness.
+                // A processed node whose inputs or code moved on since its recorded version: stale says more than its
+                // (old) completeness. Rows without a version (written before versions existed) keep their state.
                 var reasons = state is CoverageState.Complete or CoverageState.BootstrapOnly or CoverageState.Attention
+                    && versions.Recorded(processor.Processor, date) is not null
                     ? versions.Reasons(processor.Processor, date) : [];
                 cells.Add(new CoverageCell(processor.Processor, date, reasons.Count > 0 ? CoverageState.Stale : state, c,
                     f.GroupBy(x => x.FailureCategory).ToDictionary(g => g.Key, g => g.Count()), reasons));
