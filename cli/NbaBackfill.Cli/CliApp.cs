@@ -22,6 +22,7 @@ public static class CliApp
             StatusCommand.Create(env),
             RetryCommand.Create(env),
             StaleCommand.Create(env),
+            DailyCommand.Create(env),
             ServeCommand.Create(env),
             BenchCommand.Create(env),
             SchemasCommand.Create(env),

@@ -58,10 +58,11 @@ public sealed class DailyRunner
 
     public async Task<IReadOnlyList<DailyDecision>> TickAsync(CancellationToken ct) => (await TickWithIngestAsync(ct)).Decisions;
 
-    public async Task<DailyTick> TickWithIngestAsync(CancellationToken ct)
+    /// <param name="today">The tick's date (default: the clock's): a catch-up tick for a past day still stamps real times.</param>
+    public async Task<DailyTick> TickWithIngestAsync(CancellationToken ct, DateOnly? today = null)
     {
-        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var window = new DateRange(today.AddDays(-_catchUpDays), today.AddDays(-1));
+        today ??= DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        var window = new DateRange(today.Value.AddDays(-_catchUpDays), today.Value.AddDays(-1));
         var ingest = _landing is null ? new IngestResult([], []) : await RawIngest.IngestAsync(_landing, _warehouse, window, _time, ct);
         var versions = await VersionContext.ReadAsync(_warehouse, window, CodeVersions.Declared, ct);
         var gameDates = versions.Calendar.Dates.Where(window.Contains).ToList();

@@ -38,6 +38,9 @@ public class CommandsTests
         { ["land", "--season-dir", ".", "--season", "a/b"], "--season: 'a/b' is not a season id" },
         { ["load", "--from-landing", "ftp", "--season", "2021-22"], "--from-landing: 'ftp' is not blob or local" },
         { ["stale", "--from", "2021-11-01"], "give both --from and --to, or neither" },
+        { ["daily", "--catch-up-days", "0"], "--catch-up-days: 0 is not between 1 and 60" },
+        { ["daily", "--landing", "ftp"], "--landing: 'ftp' is not local or blob" },
+        { ["daily", "--today", "2021-13-01"], "--today: " },
         { ["stale", "--from", "2021-11-05", "--to", "2021-11-01"], "--to 2021-11-01 is before --from 2021-11-05" },
         { ["run", "--stale", "--from", "2021-11-01", "--to", "2021-11-02"], "--stale takes no --from/--to/--force" },
         { ["run", "--processors", "PGS"], "--from is required (YYYY-MM-DD)" },
@@ -92,6 +95,24 @@ public class CommandsTests
         }
         Assert.Equal("[]", (await cli.RunAsync("stale", "--json")).Out.Trim());
         Assert.Equal("nothing stale", (await cli.RunAsync("run", "--stale")).Out.Trim());
+    }
+
+    [Fact]
+    public async Task Daily_computes_the_never_run_dates_of_its_window_once()
+    {
+        using var cli = new CliRunner();
+        Assert.Equal(0, (await cli.RunAsync("load", "--season-dir", RepoPaths.BundledSeason)).Code);
+        Assert.Equal(0, (await cli.RunAsync("run", "--from", "2021-10-19", "--to", "2021-10-30")).Code);
+        var (code, output, err) = await cli.RunAsync("daily", "--today", "2021-11-02", "--catch-up-days", "3");
+        Assert.True(code == 0, output + err);
+        Assert.Contains("2021-10-30 Done: every node fresh", output, StringComparison.Ordinal);
+        Assert.Contains("2021-10-31 Started: 6 stale or never-run node(s)", output, StringComparison.Ordinal);
+        Assert.Contains("2021-11-01 Started", output, StringComparison.Ordinal);
+        Assert.Contains("run daily-2021-11-01: Completed", output, StringComparison.Ordinal);
+        (code, output, _) = await cli.RunAsync("daily", "--today", "2021-11-02", "--catch-up-days", "3");
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("Started", output, StringComparison.Ordinal);
+        Assert.Equal(3, output.Split('\n').Count(l => l.Contains(" Done: every node fresh", StringComparison.Ordinal)));
     }
 
     [Fact]
