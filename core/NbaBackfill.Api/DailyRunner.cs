@@ -64,9 +64,9 @@ public sealed class DailyRunner
         today ??= DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         var window = new DateRange(today.Value.AddDays(-_catchUpDays), today.Value.AddDays(-1));
         var ingest = _landing is null ? new IngestResult([], []) : await RawIngest.IngestAsync(_landing, _warehouse, window, _time, ct);
-        var versions = await VersionContext.ReadAsync(_warehouse, window, CodeVersions.Declared, ct);
-        var gameDates = versions.Calendar.Dates.Where(window.Contains).ToList();
-        var stale = versions.Stale(window, ProcessorIds.All).ToLookup(s => s.Date);
+        var scan = await StaleRuns.ScanAsync(_warehouse, window, Options(window), CodeVersions.Declared, ct);
+        var gameDates = scan.Versions.Calendar.Dates.Where(window.Contains).ToList();
+        var stale = scan.Stale.ToLookup(s => s.Date);
         // The same gate and admission rule as API starts: no daily run writes partitions an active run (suspended
         // included) is writing.
         using var turn = await RunGate.EnterAsync(_client, ct);
@@ -88,9 +88,8 @@ public sealed class DailyRunner
         }
         if (free.Count > 0)
         {
-            var found = await StaleRuns.RequestAsync(_warehouse, window, Options(window), CodeVersions.Declared, ct);
             var allowed = free.ToHashSet();
-            var nodes = (found?.Request.Only ?? []).Where(n => allowed.Contains(n.Date)).ToList();
+            var nodes = scan.Request!.Only!.Where(n => allowed.Contains(n.Date)).ToList();
             var request = Options(new DateRange(nodes.Min(n => n.Date), nodes.Max(n => n.Date))) with { Only = nodes };
             var id = await NextIdAsync(request.To, ct);
             await _client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, _engine), new StartOrchestrationOptions(id), ct);

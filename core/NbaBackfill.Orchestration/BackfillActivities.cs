@@ -55,7 +55,10 @@ public sealed partial class BackfillActivities(
     {
         var history = new DateRange(request.From, request.To).WithSeasonHistory();
         var versions = await VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), code, ct);
-        var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
+        // Pre-flight skipped: the planner never asks what exists, so it is not read.
+        IReadOnlySet<(ProcessorId, DateOnly)> processed = request.Preflight == PreflightMode.Skip
+            ? new HashSet<(ProcessorId, DateOnly)>()
+            : await warehouse.ReadProcessedNodesAsync(history, ct);
         return (BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d))), versions);
     }
 

@@ -25,21 +25,24 @@ public static class StaleRuns
         (await VersionContext.ReadAsync(warehouse, range, code, ct)).Stale(range, processors);
 
     /// <summary>
-    /// The request that computes every stale node of the range and checks what reads them (null: nothing is stale).
-    /// <paramref name="options"/> gives the policy, parallelism and batch size.
+    /// The range's stale nodes, the version context they were found in, and the request that computes them and checks
+    /// what reads them (null: nothing is stale): one read of the calendar and versions serves all three.
+    /// <paramref name="options"/> gives the processors, policy, parallelism and batch size.
     /// </summary>
-    public static async Task<(BackfillRequest Request, IReadOnlyList<StaleNode> Stale)?> RequestAsync(
-        IWarehouse warehouse, DateRange range, BackfillRequest options, CodeVersions code, CancellationToken ct)
+    public static async Task<StaleScan> ScanAsync(IWarehouse warehouse, DateRange range, BackfillRequest options, CodeVersions code, CancellationToken ct)
     {
-        var stale = await FindAsync(warehouse, range, options.Processors, code, ct);
-        if (stale.Count == 0) return null;
-        var full = await BackfillActivities.PlanOnlyAsync(warehouse,
-            options with { From = range.From, To = range.To, Preflight = PreflightMode.Skip, Only = null, Force = false }, ct);
+        var (full, versions) = await BackfillActivities.PlanWithVersionsAsync(warehouse,
+            options with { From = range.From, To = range.To, Preflight = PreflightMode.Skip, Only = null, Force = false }, code, ct);
+        var stale = versions.Stale(range, options.Processors);
+        if (stale.Count == 0) return new StaleScan(versions, stale, null);
         var nodes = StalePlanning.StaleAndDownstream(full, stale);
-        return (options with { From = nodes.Min(n => n.Date), To = nodes.Max(n => n.Date), Only = nodes, Force = false }, stale);
+        return new StaleScan(versions, stale, options with { From = nodes.Min(n => n.Date), To = nodes.Max(n => n.Date), Only = nodes, Force = false });
     }
 
     /// <summary>A run of stale nodes is named by its range and its node set: the same set resumes the same run.</summary>
     public static string RunId(BackfillRequest request) => string.Create(CultureInfo.InvariantCulture,
         $"stale-{request.From:yyyyMMdd}-{request.To:yyyyMMdd}-{ContentHash.OfLines((request.Only ?? []).Select(n => $"{n.Processor} {DateRange.Format(n.Date)}"))[..8]}");
 }
+
+/// <summary>What <see cref="StaleRuns.ScanAsync"/> found; <see cref="Request"/> is null when nothing is stale.</summary>
+public sealed record StaleScan(VersionContext Versions, IReadOnlyList<StaleNode> Stale, BackfillRequest? Request);

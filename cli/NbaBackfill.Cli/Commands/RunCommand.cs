@@ -100,14 +100,14 @@ internal static class RunCommand
             if (staleOnly)
             {
                 var loaded = await StaleRuns.LoadedRangeAsync(warehouse, ct);
-                var found = loaded is { } all ? await StaleRuns.RequestAsync(warehouse, all, request, Versions.CodeVersions.Declared, ct) : null;
-                if (found is not { } f)
+                var scan = loaded is { } all ? await StaleRuns.ScanAsync(warehouse, all, request, Versions.CodeVersions.Declared, ct) : null;
+                if (scan?.Request is not { } staleRequest)
                 {
                     await env.Out.WriteLineAsync(asJson ? JsonSerializer.Serialize(new { computed = 0, skipped_fresh = 0, stale = 0 }) : "nothing stale");
                     return ExitCodes.Complete;
                 }
-                (request, runId) = (f.Request, StaleRuns.RunId(f.Request));
-                if (!asJson) await env.Out.WriteLineAsync($"{f.Stale.Count} stale node(s); {f.Request.Only!.Count} to run or check, {f.Request.From:yyyy-MM-dd}..{f.Request.To:yyyy-MM-dd}");
+                (request, runId) = (staleRequest, StaleRuns.RunId(staleRequest));
+                if (!asJson) await env.Out.WriteLineAsync($"{scan.Stale.Count} stale node(s); {staleRequest.Only!.Count} to run or check, {staleRequest.From:yyyy-MM-dd}..{staleRequest.To:yyyy-MM-dd}");
             }
 
             if (dryRunOnly || result.GetValue(dryRun))
