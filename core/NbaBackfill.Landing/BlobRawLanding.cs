@@ -76,8 +76,7 @@ public sealed class BlobRawLanding(BlobContainerClient container) : IRawLanding
             // raw/{season}/{yyyy-MM-dd}/_manifest.json
             var parts = blob.Name.Split('/');
             if (parts.Length != 4 || parts[3] != DateManifest.FileName || !Identifiers.IsSeason(parts[1])) continue;
-            if (!DateOnly.TryParseExact(parts[2], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.None, out var date) || !window.Contains(date)) continue;
+            if (!LocalFolderLanding.IsDateFolder(parts[2], out var date) || !window.Contains(date)) continue;
             if (ReadText(blob.Name) is { } text && DateManifest.Parse(text) is not null)
             {
                 result.Add(new LandedDate(parts[1], date, Versions.ContentHash.OfText(text)));

@@ -85,8 +85,7 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
             var seasonDir = SeasonDir(season);
             foreach (var dir in Directory.GetDirectories(seasonDir))
             {
-                if (!DateOnly.TryParseExact(Path.GetFileName(dir), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                    || !window.Contains(date)) continue;
+                if (!IsDateFolder(Path.GetFileName(dir), out var date) || !window.Contains(date)) continue;
                 var path = Path.Combine(dir, DateManifest.FileName);
                 if (!File.Exists(path)) continue;
                 var text = await File.ReadAllTextAsync(path, Utf8, ct);
@@ -122,6 +121,9 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
 
     /// <summary>raw/{season} under the root; refuses any season id that is not one (it would name another folder).</summary>
     private string SeasonDir(string season) => SafePaths.Under(Root, "raw", Identifiers.RequireSeason(season, "season "));
+
+    /// <summary>The date a folder name stands for (the inverse of <see cref="DateFolder"/>; "undated" is none).</summary>
+    internal static bool IsDateFolder(string name, out DateOnly date) => Calendar.DateRange.TryParseDate(name, out date, out _);
 
     internal static string DateFolder(DateOnly date) =>
         date == DateOnly.MinValue ? Undated : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
