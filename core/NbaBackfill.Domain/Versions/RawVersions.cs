@@ -20,7 +20,7 @@ public static class RawVersions
         foreach (var date in season.GameDates.Where(load.Covers))
         {
             var schedule = games[date].Select(g => Tagged("game", g.ToValues()))
-                .Concat(box[date].Select(b => (object?[])["team-game", b.GameId, b.TeamAbbr]).Distinct(RowComparer.Instance))
+                .Concat(box[date].Select(b => (b.GameId, b.TeamAbbr)).Distinct().Select(t => (object?[])["team-game", t.GameId, t.TeamAbbr]))
                 .ToList();
             var content = schedule
                 .Concat(box[date].Select(b => Tagged("box", b.ToValues())))
@@ -37,15 +37,6 @@ public static class RawVersions
     }
 
     private static object?[] Tagged(string tag, object?[] values) => [tag, .. values];
-
-    private sealed class RowComparer : IEqualityComparer<object?[]>
-    {
-        public static RowComparer Instance { get; } = new();
-
-        public bool Equals(object?[]? x, object?[]? y) => x!.SequenceEqual(y!);
-
-        public int GetHashCode(object?[] obj) => obj.Aggregate(17, (h, v) => h * 31 + (v?.GetHashCode() ?? 0));
-    }
 }
 
 /// <summary>
