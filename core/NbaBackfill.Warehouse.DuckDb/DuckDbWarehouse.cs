@@ -20,6 +20,8 @@ public sealed class DuckDbWarehouse : IWarehouse
     private readonly string _connectionString;
     private readonly DuckDBConnection _keeper;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private int _openConnections;
+    private volatile bool _disposed;
 
     private DuckDbWarehouse(string path, DuckDBConnection keeper)
     {
@@ -297,10 +299,19 @@ public sealed class DuckDbWarehouse : IWarehouse
         return deleted;
     }
 
+    /// <summary>
+    /// Closes the file once the connections in use are back: an activity abandoned by a terminated run may still be
+    /// reading or writing, and closing the file under it would let it reopen the file (and its WAL) after we are gone.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
+        var patience = TimeProvider.System.GetTimestamp();
+        while (Volatile.Read(ref _openConnections) > 0 && TimeProvider.System.GetElapsedTime(patience) < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
+        }
         await _keeper.DisposeAsync();
-        _writeLock.Dispose();
     }
 
     private async Task WriteAsync(Func<DuckDBConnection, DbTransaction, Task> write, CancellationToken ct)
@@ -328,8 +339,19 @@ public sealed class DuckDbWarehouse : IWarehouse
 
     private async Task<DuckDBConnection> ConnectAsync(CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var conn = new DuckDBConnection(_connectionString);
-        await conn.OpenAsync(ct);
+        Interlocked.Increment(ref _openConnections);
+        conn.Disposed += (_, _) => Interlocked.Decrement(ref _openConnections);
+        try
+        {
+            await conn.OpenAsync(ct);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
         return conn;
     }
 

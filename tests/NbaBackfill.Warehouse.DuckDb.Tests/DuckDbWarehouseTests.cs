@@ -149,4 +149,30 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<WarehouseException>(() => DuckDbWarehouse.OpenAsync(path));
         Assert.Contains("table player_game_summary", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Dispose_waits_for_a_read_in_flight_and_later_calls_are_refused()
+    {
+        // An activity abandoned by a terminated run can still be reading when its host shuts down: the file must not
+        // close (and be reopened by that read) under it.
+        var own = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "own", "w.duckdb"));
+        await own.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        using var inside = new SemaphoreSlim(0);
+        using var gate = new ManualResetEventSlim();
+        var read = Task.Run(() => own.ReadAsync(TableCatalog.RawGames, Fixtures.Season2021, row =>
+        {
+            inside.Release();
+            gate.Wait();
+            return row.Values.Length;
+        }, CancellationToken.None));
+        await inside.WaitAsync();
+
+        var dispose = own.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        Assert.False(dispose.IsCompleted, "the warehouse closed under a read in flight");
+        gate.Set();
+        Assert.Equal(1230, (await read).Count);
+        await dispose;
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => own.ReadAllAsync(TableCatalog.RawGames, null, CancellationToken.None));
+    }
 }
