@@ -10,13 +10,26 @@ public sealed class PlanningCalendar
 {
     public PlanningCalendar(IEnumerable<RawGame> games, IEnumerable<(string Season, DateOnly Date, long PlayerId)> playerDates)
     {
-        var gameList = games.ToList();
-        Dates = gameList.Select(g => g.GameDate).Distinct().Order().ToArray();
-        SeasonOf = gameList.GroupBy(g => g.GameDate).ToDictionary(g => g.Key, g => g.First().Season);
+        var seasonOf = new Dictionary<DateOnly, string>();
+        foreach (var g in games) seasonOf.TryAdd(g.GameDate, g.Season);
+        Dates = seasonOf.Keys.Order().ToArray();
+        SeasonOf = seasonOf;
         IndexOf = Dates.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i);
-        PlayersOn = playerDates.GroupBy(p => p.Date).ToDictionary(g => g.Key, g => g.Select(p => p.PlayerId).Distinct().ToArray());
-        PlayerDates = playerDates.GroupBy(p => (p.Season, p.PlayerId))
-            .ToDictionary(g => g.Key, g => g.Select(p => p.Date).Distinct().Order().ToArray());
+        // One pass over the box-score keys (a season's worth on every activity): sets, not LINQ groupings.
+        var playersOn = new Dictionary<DateOnly, HashSet<long>>();
+        var datesOf = new Dictionary<(string, long), HashSet<DateOnly>>();
+        foreach (var (season, date, player) in playerDates)
+        {
+            (playersOn.TryGetValue(date, out var players) ? players : playersOn[date] = []).Add(player);
+            (datesOf.TryGetValue((season, player), out var dates) ? dates : datesOf[(season, player)] = []).Add(date);
+        }
+        PlayersOn = playersOn.ToDictionary(x => x.Key, x => x.Value.ToArray());
+        PlayerDates = datesOf.ToDictionary(x => x.Key, x =>
+        {
+            var dates = x.Value.ToArray();
+            Array.Sort(dates);
+            return dates;
+        });
     }
 
     /// <summary>Every game date known, ascending.</summary>

@@ -48,9 +48,11 @@ public static class ProcessorRunner
             Rows = computed.Rows.Where(r => only.Contains(r.Date)).ToList(),
             Failures = computed.Failures.Where(f => only.Contains(f.AnalysisDate)).ToList(),
         };
+        // The output versions are hashed while the warehouse writes the rows: both only read the result.
+        var hashing = Task.Run(() => OutputVersion.PerDate(result, stale.Where(context.IsGameDate)), ct);
         await warehouse.ReplaceOutputAsync(result, stamp.CreatedAt, ct);
         if (beforeVersions is not null) await beforeVersions(result, stale);
-        var versions = OutputVersion.PerDate(result, stale.Where(context.IsGameDate));
+        var versions = await hashing;
         var rows = versions
             .Select(v => (ITableRow)context.Record(processor, v.Key, v.Value, stamp.RunId, stamp.CreatedAt)).ToList();
         await warehouse.UpsertAsync(TableCatalog.NodeVersions, rows, ct);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,9 +14,26 @@ public static class ContentHash
     /// <summary>Hex characters kept: 64 bits, collisions irrelevant at the scale of a season's nodes.</summary>
     private const int Length = 16;
 
-    public static string Of(IEnumerable<object?[]> rows)
+    private const char Separator = '\u001f';
+
+    public static string Of(IEnumerable<object?[]> rows) => OfTagged(rows.Select(r => new TaggedValues(null, r, r.Length)));
+
+    /// <summary>
+    /// Of rows each preceded by a tag (written as a first string value) and cut to their first <c>Count</c> values:
+    /// the same hash as <see cref="Of"/> of <c>[tag, ..values[..count]]</c>, without building those arrays.
+    /// </summary>
+    public static string OfTagged(IEnumerable<TaggedValues> rows)
     {
-        var lines = rows.Select(Line).ToList();
+        // One builder for every line: the hash runs over every row a node writes, on the activity's hot path.
+        var sb = new StringBuilder();
+        var lines = new List<string>();
+        foreach (var row in rows)
+        {
+            sb.Clear();
+            if (row.Tag is not null) AppendValue(sb, row.Tag);
+            for (var i = 0; i < row.Count; i++) AppendValue(sb, row.Values[i]);
+            lines.Add(sb.ToString());
+        }
         lines.Sort(StringComparer.Ordinal);
         return OfLines(lines);
     }
@@ -24,37 +42,86 @@ public static class ContentHash
     public static string OfLines(IEnumerable<string> lines)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var line in lines)
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(line));
-            hash.AppendData("\n"u8);
+            foreach (var line in lines)
+            {
+                var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
+                if (buffer.Length < needed)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(needed);
+                }
+                var length = Encoding.UTF8.GetBytes(line, buffer);
+                buffer[length] = (byte)'\n';
+                hash.AppendData(buffer, 0, length + 1);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..Length];
     }
 
     public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..Length];
 
-    private static string Line(object?[] values)
+    private static void AppendValue(StringBuilder sb, object? value)
     {
-        var sb = new StringBuilder();
-        foreach (var v in values)
+        var invariant = CultureInfo.InvariantCulture;
+        switch (value)
         {
-            sb.Append(v switch
-            {
-                null => "n:",
-                string s => "s:" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\u001f", "\\u", StringComparison.Ordinal),
-                bool b => b ? "b:1" : "b:0",
-                double d => "d:" + d.ToString("R", CultureInfo.InvariantCulture),
-                float f => "d:" + ((double)f).ToString("R", CultureInfo.InvariantCulture),
-                DateOnly d => "t:" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                DateTimeOffset t => "z:" + t.UtcTicks.ToString(CultureInfo.InvariantCulture),
-                double?[] a => "a:" + string.Join(",", a.Select(x => x?.ToString("R", CultureInfo.InvariantCulture) ?? "n")),
-                string[] a => "a:" + string.Join(",", a.Select(x => x.Replace(",", "\\,", StringComparison.Ordinal))),
-                IFormattable f => "i:" + f.ToString(null, CultureInfo.InvariantCulture),
-                _ => "o:" + v,
-            });
-            sb.Append('\u001f');
+            case null:
+                sb.Append("n:");
+                break;
+            case string s:
+                sb.Append("s:");
+                if (s.AsSpan().IndexOfAny('\\', Separator) < 0) sb.Append(s);
+                else sb.Append(s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\u001f", "\\u", StringComparison.Ordinal));
+                break;
+            case bool b:
+                sb.Append(b ? "b:1" : "b:0");
+                break;
+            case double d:
+                sb.Append(invariant, $"d:{d:R}");
+                break;
+            case float f:
+                sb.Append(invariant, $"d:{(double)f:R}");
+                break;
+            case DateOnly d:
+                sb.Append(invariant, $"t:{d:yyyy-MM-dd}");
+                break;
+            case DateTimeOffset t:
+                sb.Append(invariant, $"z:{t.UtcTicks}");
+                break;
+            case double?[] a:
+                sb.Append("a:");
+                for (var i = 0; i < a.Length; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    if (a[i] is { } x) sb.Append(invariant, $"{x:R}");
+                    else sb.Append('n');
+                }
+                break;
+            case string[] a:
+                sb.Append("a:");
+                for (var i = 0; i < a.Length; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    sb.Append(a[i].Replace(",", "\\,", StringComparison.Ordinal));
+                }
+                break;
+            case IFormattable f:
+                sb.Append("i:").Append(f.ToString(null, invariant));
+                break;
+            default:
+                sb.Append("o:").Append(value);
+                break;
         }
-        return sb.ToString();
+        sb.Append(Separator);
     }
 }
+
+/// <summary>One row for <see cref="ContentHash.OfTagged"/>: an optional tag and the first <see cref="Count"/> values.</summary>
+public readonly record struct TaggedValues(string? Tag, object?[] Values, int Count);
