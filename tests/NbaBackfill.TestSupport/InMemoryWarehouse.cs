@@ -32,6 +32,20 @@ public sealed class InMemoryWarehouse : IWarehouseReader
         if (season.HasShotZones) _seasonsWithZones.Add(season.Season);
     }
 
+    /// <summary>Another season beside those loaded (seasons never share a date or a game).</summary>
+    public void AddRaw(RawSeason season)
+    {
+        foreach (var (table, rows) in new (TableSchema, IEnumerable<ITableRow>)[]
+                 {
+                     (TableCatalog.RawGames, season.Games), (TableCatalog.RawBoxScores, season.BoxScores),
+                     (TableCatalog.RawShotZones, season.ShotZones ?? []), (TableCatalog.RawRejects, season.Rejects),
+                 })
+        {
+            Rows(table).AddRange(rows.Select(r => r.ToValues()));
+        }
+        if (season.HasShotZones) _seasonsWithZones.Add(season.Season);
+    }
+
     public void Set(TableSchema table, IEnumerable<ITableRow> rows) => _tables[table.Name] = rows.Select(r => r.ToValues()).ToList();
 
     public List<object?[]> Rows(TableSchema table) =>

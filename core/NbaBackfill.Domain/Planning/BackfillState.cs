@@ -54,6 +54,12 @@ public sealed record BackfillState(
 /// <summary>The scheduling rules over a plan and its state: what to run next, and how results change the state.</summary>
 public static class BackfillScheduler
 {
+    /// <summary>
+    /// A gap between game dates longer than this is an off-season: a batch never spans one, so it reads one season's
+    /// history, not two (in-season breaks are a week at most; the 2020 hiatus splits a batch, which costs only a call).
+    /// </summary>
+    public const int OffSeasonDays = 30;
+
     /// <summary>The next batches to start, given that none is running (waves).</summary>
     public static IReadOnlyList<Batch> Next(BackfillPlan plan, BackfillState state)
     {
@@ -85,7 +91,8 @@ public static class BackfillScheduler
             }
             foreach (var i in group)
             {
-                var contiguous = current.Count > 0 && plan.Nodes[i].DateIndex == plan.Nodes[current[^1]].DateIndex + 1;
+                var contiguous = current.Count > 0 && plan.Nodes[i].DateIndex == plan.Nodes[current[^1]].DateIndex + 1
+                    && plan.Nodes[i].Date.DayNumber - plan.Nodes[current[^1]].Date.DayNumber <= OffSeasonDays;
                 if (current.Count > 0 && (!contiguous || current.Count >= request.BatchSize || state.Solo[i] || state.Solo[current[^1]]))
                 {
                     Flush();

@@ -51,7 +51,7 @@ public static class PlayerCompositeFactorsProcessor
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
         await Schedule.GameDatesAsync(warehouse, range, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct),
+        await warehouse.ReadAsync(PgsRow.Schema, (await Schedule.SeasonHistoryAsync(warehouse, range, ct)).Range, PgsRow.From, ct),
         await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
         await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
         [

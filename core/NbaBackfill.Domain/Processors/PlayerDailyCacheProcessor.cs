@@ -68,11 +68,11 @@ public static class PlayerDailyCacheProcessor
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
     {
-        var history = range.WithSeasonHistory();
+        var history = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
         var raw = await Schedule.RawTeamGamesAsync(warehouse, new DateRange(range.From.AddDays(-CompletenessWindowDays), range.To), ct);
         return new Inputs(
-            await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct),
-            await warehouse.ReadAsync(PgsRow.Schema, history, PgsRow.From, ct),
+            history.Games,
+            await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
             (await warehouse.ReadProjectedAsync(PcfRow.Schema, range, ["game_date", "player_id"], false,
                 r => (r.Date(0), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture)), ct)).ToHashSet(),
             await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, range, ct),

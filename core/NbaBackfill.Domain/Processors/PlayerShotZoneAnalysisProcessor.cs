@@ -59,11 +59,15 @@ public static class PlayerShotZoneAnalysisProcessor
         IReadOnlyList<RawGame>? Schedule = null,
         IReadOnlySet<(string GameId, string TeamAbbr)>? RawTeamGames = null);
 
-    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
-        await Processors.Schedule.GameDatesAsync(warehouse, range, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct),
-        await warehouse.ReadAsync(TableCatalog.RawGames, range.WithSeasonHistory(), RawGame.From, ct),
-        await Processors.Schedule.RawTeamGamesAsync(warehouse, range.WithSeasonHistory(), ct));
+    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
+    {
+        var history = await Processors.Schedule.SeasonHistoryAsync(warehouse, range, ct);
+        return new(
+            await Processors.Schedule.GameDatesAsync(warehouse, range, ct),
+            await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
+            history.Games,
+            await Processors.Schedule.RawTeamGamesAsync(warehouse, history.Range, ct));
+    }
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {

@@ -39,4 +39,22 @@ public sealed class Schedule
     public static async Task<IReadOnlyList<DateOnly>> GameDatesAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) =>
         (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
             .Select(g => g.GameDate).Distinct().Order().ToList();
+
+    /// <summary>
+    /// The dates a range's lookbacks can reach — from the first game date of its seasons ("before D" never leaves D's
+    /// season) — and the games on them. The year-back window bounds the search only: read whole, it is the entire
+    /// previous season for a range at the start of one. The window's games are read as every processor reads them
+    /// (one cached read per batch).
+    /// </summary>
+    public static async Task<SeasonHistory> SeasonHistoryAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
+    {
+        var games = await warehouse.ReadAsync(TableCatalog.RawGames, range.WithSeasonHistory(), RawGame.From, ct);
+        var seasons = games.Where(g => range.Contains(g.GameDate)).Select(g => g.Season).ToHashSet(StringComparer.Ordinal);
+        var first = games.Where(g => seasons.Contains(g.Season)).Select(g => g.GameDate).DefaultIfEmpty(range.From).Min();
+        var history = new DateRange(first < range.From ? first : range.From, range.To);
+        return new SeasonHistory(history, games.Where(g => history.Contains(g.GameDate)).ToList());
+    }
 }
+
+/// <summary>A range's season-to-date history (<see cref="Schedule.SeasonHistoryAsync"/>) and its games.</summary>
+public sealed record SeasonHistory(DateRange Range, IReadOnlyList<RawGame> Games);

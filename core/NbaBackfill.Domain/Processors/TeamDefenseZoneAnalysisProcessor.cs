@@ -57,10 +57,14 @@ public static class TeamDefenseZoneAnalysisProcessor
         IReadOnlyList<PgsRow> PlayerGames,
         IReadOnlySet<(string GameId, string TeamAbbr)>? RawTeamGames = null);
 
-    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
-        await warehouse.ReadAsync(TableCatalog.RawGames, range.WithSeasonHistory(), RawGame.From, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, range.WithSeasonHistory(), PgsRow.From, ct),
-        await Schedule.RawTeamGamesAsync(warehouse, range.WithSeasonHistory(), ct));
+    public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
+    {
+        var history = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
+        return new(
+            history.Games,
+            await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
+            await Schedule.RawTeamGamesAsync(warehouse, history.Range, ct));
+    }
 
     /// <summary>Summed shooting of a set of player rows.</summary>
     private readonly record struct Totals(long Fga, long Fg3a, long Fg3m, long TwoPa, long TwoPm, long Fta, long Pts, int Games)

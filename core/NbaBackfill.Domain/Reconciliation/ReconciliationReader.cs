@@ -9,8 +9,33 @@ namespace NbaBackfill.Reconciliation;
 /// <summary>Reads the entity keys of each processor's expected population, rows and unresolved failures.</summary>
 public static class ReconciliationReader
 {
+    /// <summary>Days of keys held at once: about a season, so twenty seasons reconcile in the memory of one.</summary>
+    public const int WindowDays = 200;
+
+    /// <summary>
+    /// Every date reconciles on its own keys: the range is read a window at a time and the windows' dates and totals
+    /// are put together (in memory, one window's keys at most).
+    /// </summary>
     public static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileAsync(
         IWarehouseReader warehouse, DateRange range, IEnumerable<ProcessorId> processors, CancellationToken ct)
+    {
+        var ids = processors.Distinct().ToList();
+        var dates = ids.ToDictionary(p => p, _ => new List<DateReconciliation>());
+        var totals = ids.ToDictionary(p => p, _ => ReconciliationCounts.Zero);
+        for (var from = range.From; from <= range.To; from = from.AddDays(WindowDays))
+        {
+            var window = new DateRange(from, from.AddDays(WindowDays - 1) < range.To ? from.AddDays(WindowDays - 1) : range.To);
+            foreach (var part in await ReconcileWindowAsync(warehouse, window, ids, ct))
+            {
+                dates[part.Processor].AddRange(part.Dates);
+                totals[part.Processor] = totals[part.Processor].Plus(part.Totals);
+            }
+        }
+        return ids.Select(p => new ProcessorReconciliation(p, totals[p], dates[p])).ToList();
+    }
+
+    private static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileWindowAsync(
+        IWarehouseReader warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, CancellationToken ct)
     {
         var games = await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct);
         var gameDates = games.Select(g => g.GameDate).Distinct().Order().ToList();

@@ -37,8 +37,7 @@ public sealed class VersionContext
 
     public static async Task<VersionContext> ReadAsync(IWarehouseReader warehouse, DateRange range, CodeVersions code, CancellationToken ct)
     {
-        var history = range.WithSeasonHistory();
-        var games = await warehouse.ReadAsync(TableCatalog.RawGames, history, RawGame.From, ct);
+        var (history, games) = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
         var players = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"], false,
             r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
         var raw = await warehouse.ReadAsync(TableCatalog.RawVersions, history, RawVersionRow.From, ct);

@@ -35,6 +35,19 @@ public class BackfillSchedulerTests
     }
 
     [Fact]
+    public void A_batch_never_spans_an_off_season()
+    {
+        // Two seasons of 6 daily dates, the second starting 200 days later: contiguous game dates, but a batch over both
+        // would read two seasons of history.
+        var seasons = new[] { MiniSeason.Daily("2030-31", D0, 6).Parse(), MiniSeason.Daily("2031-32", D0.AddDays(200), 6).Parse() };
+        var calendar = new PlanningCalendar(seasons.SelectMany(s => s.Games), seasons.SelectMany(s => s.BoxScores).Select(b => (b.Season, b.GameDate, b.PlayerId)));
+        var plan = BackfillPlanner.Plan(new BackfillRequest(D0, D0.AddDays(205), ProcessorIds.All, OnFailure.Stop, 8, 200), calendar, (_, _) => true);
+        var first = BackfillScheduler.Next(plan, BackfillState.Start(plan));
+        Assert.Equal([(D0, D0.AddDays(5)), (D0.AddDays(200), D0.AddDays(205))], first.Select(b => (b.From, b.To)));
+        Assert.True(plan.Nodes[first[1].Nodes[0]].DateIndex == plan.Nodes[first[0].Nodes[^1]].DateIndex + 1, "the dates are contiguous game dates");
+    }
+
+    [Fact]
     public void Max_parallel_and_per_processor_caps_limit_a_wave()
     {
         var plan = Plan(All(batch: 2, parallel: 3));
