@@ -32,11 +32,33 @@ internal static class BenchCommand
     {
         var json = CommonOptions.Json();
         var seasonDir = new Option<string>("--season-dir") { Description = "season folder (default: the bundled data/nba-2021-22)" };
-        var command = new Command("bench", "Benchmark: seeds' way vs orchestrated vs floor, daily run, two seasons") { json, seasonDir };
+        var seasons = new Option<int[]>("--seasons")
+        {
+            Description = "the scale phase instead: orchestrated runs over N synthetic seasons each (the bundled one shifted by whole years, new ids), e.g. --seasons 1 5 20",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        seasons.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int[]>() is { } counts && counts.Any(n => n is < 1 or > MaxSeasons)) r.AddError($"--seasons: each count must be 1..{MaxSeasons}");
+        });
+        var command = new Command("bench", "Benchmark: seeds' way vs orchestrated vs floor vs limit, daily run, two seasons; or --seasons N… for the scale table") { json, seasonDir, seasons };
         command.SetAction(async (result, ct) =>
         {
             var dir = result.GetValue(seasonDir) ?? BundledSeasonDir();
             if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            if (result.GetValue(seasons) is { Length: > 0 } counts)
+            {
+                var scale = new List<PhaseResult>();
+                foreach (var n in counts.Distinct().Order())
+                {
+                    if (!result.GetValue(json)) await env.Error.WriteLineAsync($"bench: {n} season(s)…");
+                    scale.Add(await RunChildAsync($"seasons-{n}", dir, ct));
+                }
+                await env.Out.WriteLineAsync(result.GetValue(json)
+                    ? JsonSerializer.Serialize(new { machine = $"{PhysicalCores()} cores, {Environment.OSVersion}", phases = scale }, RunCommand.JsonOptions)
+                    : RenderScale(scale));
+                return ExitCodes.Complete;
+            }
             var results = new List<PhaseResult>();
             foreach (var phase in Phases)
             {
@@ -80,6 +102,32 @@ internal static class BenchCommand
         return command;
     }
 
+    private const int MaxSeasons = 40;
+
+    /// <summary>The growth table: wall time and peak RSS against the season count, relative to the smallest run.</summary>
+    internal static string RenderScale(IReadOnlyList<PhaseResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"machine: {PhysicalCores()} cores, {Environment.OSVersion}");
+        sb.AppendLine("| seasons | wall (s) | s per season | wall vs smallest | peak RSS (MiB) | activities | rows | reconciliation |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+        var first = results[0];
+        var firstSeasons = SeasonsOf(first);
+        foreach (var r in results)
+        {
+            var n = SeasonsOf(r);
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {n} | {r.Seconds:0.00} | {r.Seconds / n:0.00} | {r.Seconds / first.Seconds:0.0}x for {(double)n / firstSeasons:0.#}x the seasons | {r.PeakRssMiB:0} | {r.Activities} | {r.Rows} | {(r.ReconciliationClean ? "clean" : "NOT clean")} |");
+        }
+        var last = results[^1];
+        var growth = last.Seconds / first.Seconds / ((double)SeasonsOf(last) / firstSeasons);
+        sb.Append(CultureInfo.InvariantCulture,
+            $"growth: {growth:0.00}x linear (target <= 1.1x: 20 seasons <= 22x one); peak RSS at {SeasonsOf(last)} seasons = {last.PeakRssMiB:0} MiB (target <= 1024)");
+        return sb.ToString();
+    }
+
+    private static int SeasonsOf(PhaseResult r) => int.Parse(r.Phase["seasons-".Length..], CultureInfo.InvariantCulture);
+
     internal static string Render(IReadOnlyList<PhaseResult> results, double speedup, double overFloor)
     {
         var sb = new StringBuilder();
@@ -120,7 +168,8 @@ internal static class BenchCommand
         var entry = typeof(BenchCommand).Assembly.Location;
         if (!Environment.ProcessPath!.EndsWith("nba-backfill", StringComparison.Ordinal)) start.ArgumentList.Add(entry);
         foreach (var a in new[] { "bench-phase", phase, "--season-dir", Path.GetFullPath(seasonDir) }) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_PROCESSOR_COUNT"] = Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") ?? "64";
+        // The launcher's runtime settings, also when bench itself was started without it.
+        foreach (var (name, value) in LauncherEnvironment) start.Environment[name] = Environment.GetEnvironmentVariable(name) ?? value;
         using var process = Process.Start(start)!;
         var stdout = await process.StandardOutput.ReadToEndAsync(ct);
         var stderr = await process.StandardError.ReadToEndAsync(ct);
@@ -167,14 +216,17 @@ internal static class BenchCommand
                     activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
                     break;
                 case "daily":
-                    // The season up to the day before, then the last date alone on an engine that is already up
-                    // (as in the Functions app or `serve`, where the timer fires into a running host).
-                    foreach (var p in ProcessorIds.All) await ProcessorRunner.RunAsync(p, warehouse, new DateRange(range.From, range.To.AddDays(-1)), stamp, ct);
+                    // The season up to two days before, then yesterday's tick and today's through an engine that is
+                    // already up, as in the Functions app or `serve` where the timer fires into a running host; only
+                    // today's is timed (yesterday's is what a running host has already done: its code is warm).
+                    var before = season.GameDates.Where(d => d < range.To).ToList();
+                    foreach (var p in ProcessorIds.All) await ProcessorRunner.RunAsync(p, warehouse, new DateRange(range.From, before[^2]), stamp, ct);
                     await using (var engine = await InProcessEngine.StartAsync(warehouse, time, ct))
                     {
+                        var runner = new BackfillRunner(engine, warehouse, time);
+                        await runner.RunAsync(DailyRequest(before[^1]), RunIds.Daily(before[^1]), null, ct);
                         watch.Restart();
-                        var request = new BackfillRequest(range.To, range.To, ProcessorIds.All, OnFailure.Continue, 2, 1);
-                        var outcome = await new BackfillRunner(engine, warehouse, time).RunAsync(request, RunIds.Daily(range.To), null, ct);
+                        var outcome = await runner.RunAsync(DailyRequest(range.To), RunIds.Daily(range.To), null, ct);
                         activities = outcome.Progress.Activities;
                         watch.Stop();
                     }
@@ -214,10 +266,20 @@ internal static class BenchCommand
                     activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
                     break;
                 case "two-seasons":
-                    var second = Shifted(season, "next-" + season.Season, 364);
+                    var second = SyntheticSeasons.Shifted(season, 1);
                     await warehouse.ReplaceRawSeasonAsync(second, seasonDir, time.GetUtcNow(), ct);
                     watch.Restart();
                     range = new DateRange(range.From, second.GameDates[^1]);
+                    activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
+                    break;
+                case var scale when scale.StartsWith("seasons-", StringComparison.Ordinal)
+                                    && int.TryParse(scale["seasons-".Length..], CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxSeasons:
+                    for (var k = 1; k < count; k++)
+                    {
+                        await warehouse.ReplaceRawSeasonAsync(SyntheticSeasons.Shifted(season, k), seasonDir, time.GetUtcNow(), ct);
+                    }
+                    range = new DateRange(range.From, range.To.AddDays(SyntheticSeasons.YearInDays * (count - 1)));
+                    watch.Restart();
                     activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
                     break;
                 default:
@@ -244,19 +306,10 @@ internal static class BenchCommand
         return outcome.Progress.Activities;
     }
 
-    /// <summary>The same season again under another id, its dates moved by whole weeks and its game ids renamed.</summary>
-    private static RawSeason Shifted(RawSeason s, string id, int days)
-    {
-        string G(string gameId) => "9" + gameId[1..];
-        return s with
-        {
-            Season = id,
-            Games = s.Games.Select(g => g with { GameId = G(g.GameId), GameDate = g.GameDate.AddDays(days), Season = id }).ToList(),
-            BoxScores = s.BoxScores.Select(b => b with { GameId = G(b.GameId), GameDate = b.GameDate.AddDays(days), Season = id }).ToList(),
-            ShotZones = s.ShotZones?.Select(z => z with { GameId = G(z.GameId), GameDate = z.GameDate.AddDays(days), Season = id }).ToList(),
-            Rejects = [],
-        };
-    }
+    /// <summary>What ./nba-backfill exports before starting the CLI (keep the two in step).</summary>
+    private static readonly (string Name, string Value)[] LauncherEnvironment = [("DOTNET_PROCESSOR_COUNT", "64"), ("DOTNET_TC_CallCountingDelayMs", "0"), ("MALLOC_ARENA_MAX", "2")];
+
+    private static BackfillRequest DailyRequest(DateOnly date) => new(date, date, ProcessorIds.All, OnFailure.Continue, 2, 1);
 
     /// <summary>Cores the machine has (Environment.ProcessorCount is lifted by DOTNET_PROCESSOR_COUNT for the engine).</summary>
     private static int PhysicalCores() =>
