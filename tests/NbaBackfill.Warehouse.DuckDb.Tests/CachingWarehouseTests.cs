@@ -29,6 +29,16 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         await ProcessorRunner.RunAsync(ProcessorId.PGS, _warehouse, range, Fixtures.Stamp, CancellationToken.None);
         Assert.Equal(24, (await _warehouse.ReadAsync(PgsRow.Schema, range, PgsRow.From, CancellationToken.None)).Count);
 
+        // Projections are kept apart from whole rows, one per shape.
+        string[] calendar = ["season", "game_date", "player_id"];
+        var hits = _warehouse.Hits;
+        var players = await _warehouse.ReadProjectedAsync(Tables.TableCatalog.RawBoxScores, range, calendar, false, r => r.Values[7], CancellationToken.None);
+        var again = await _warehouse.ReadProjectedAsync(Tables.TableCatalog.RawBoxScores, range, calendar, false, r => r.Values[7], CancellationToken.None);
+        var teams = await _warehouse.ReadProjectedAsync(Tables.TableCatalog.RawBoxScores, range, ["team_abbr"], true, r => r.Str(4), CancellationToken.None);
+        // Both calendar reads hit: the PGS run above read that projection (its version context's calendar).
+        Assert.Equal((24, 4, hits + 2), (again.Count, teams.Count, _warehouse.Hits));
+        Assert.Equal(players, again);
+
         // A reload of the raw season drops cached raw reads too.
         var raw = await _warehouse.ReadAsync(Tables.TableCatalog.RawBoxScores, range, Raw.RawBoxScore.From, CancellationToken.None);
         await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(1).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
@@ -56,8 +66,33 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         await cache.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Simultaneous_reads_of_the_same_history_share_one_warehouse_read()
+    {
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));
+        var slow = new SlowReads(await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "shared.duckdb")));
+        await slow.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, slow, range, Fixtures.Stamp, CancellationToken.None);
+        var cache = new CachingWarehouse(slow);
+        slow.Hold = new TaskCompletionSource();
+        var first = cache.ReadAsync(PgsRow.Schema, range, PgsRow.From, CancellationToken.None);
+        await slow.Reading.Task;
+        // A second reader arrives while the first is still reading; a cancelled third one does not disturb them.
+        var second = cache.ReadAsync(PgsRow.Schema, range, r => r.Str(1), CancellationToken.None);
+        using var cancelled = new CancellationTokenSource();
+        var third = cache.ReadAsync(PgsRow.Schema, range, PgsRow.From, cancelled.Token);
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => third);
+        slow.Hold.SetResult();
+        Assert.Equal((24, 24), ((await first).Count, (await second).Count));
+        Assert.Equal((1, 2), (slow.PgsReads, cache.Hits));
+        await cache.DisposeAsync();
+    }
+
     private sealed class SlowReads(IWarehouse inner) : DelegatingWarehouse(inner)
     {
+        public int PgsReads { get; private set; }
+
         public TaskCompletionSource? Hold { get; set; }
 
         public TaskCompletionSource Reading { get; } = new();
@@ -65,6 +100,7 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         public override async Task<IReadOnlyList<T>> ReadAsync<T>(Tables.TableSchema table, DateRange range, Func<Tables.Row, T> map, CancellationToken ct)
         {
             var rows = await base.ReadAsync(table, range, map, ct);
+            if (table.Name == PgsRow.Schema.Name) PgsReads++;
             if (Hold is { } hold && table.Name == PgsRow.Schema.Name)
             {
                 Reading.TrySetResult();

@@ -38,34 +38,50 @@ public static class Reconciler
 {
     public static ProcessorReconciliation Reconcile(ProcessorId processor, EntityKeys keys, IEnumerable<DateOnly> dates)
     {
-        var expected = keys.Expected.ToHashSet();
-        var records = keys.Records.ToHashSet();
-        var failures = keys.UnresolvedFailures.ToHashSet();
+        // Keys split by date into per-date entity sets in one pass per list: each entity id is hashed once per list
+        // (a season is ~100k keys per processor, reconciled at the end of every run).
+        var byDate = new Dictionary<DateOnly, DateKeys>();
+        DateKeys On(DateOnly date) => byDate.TryGetValue(date, out var k) ? k : byDate[date] = new DateKeys();
+        foreach (var (date, entity) in keys.Expected) On(date).Expected.Add(entity);
+        foreach (var (date, entity) in keys.Records) On(date).Records.Add(entity);
+        foreach (var (date, entity) in keys.UnresolvedFailures) On(date).Failures.Add(entity);
         var perDate = new List<DateReconciliation>();
         var totals = ReconciliationCounts.Zero;
-        var byDate = expected.Concat(records).Concat(failures).GroupBy(k => k.Date).ToDictionary(g => g.Key, g => g.Distinct().ToList());
         foreach (var date in dates.Concat(byDate.Keys).Distinct().Order())
         {
-            int exp = 0, rec = 0, fail = 0, un = 0, orphans = 0, both = 0;
-            foreach (var key in byDate.GetValueOrDefault(date, []))
-            {
-                var hasRow = records.Contains(key);
-                var hasFailure = failures.Contains(key);
-                if (hasRow && hasFailure) both++;
-                if (!expected.Contains(key))
-                {
-                    if (hasRow) orphans++;
-                    continue;
-                }
-                exp++;
-                if (hasRow) rec++;
-                else if (hasFailure) fail++;
-                else un++;
-            }
-            var counts = new ReconciliationCounts(exp, rec, fail, un, orphans, both);
+            var counts = byDate.TryGetValue(date, out var k) ? k.Count() : ReconciliationCounts.Zero;
             perDate.Add(new DateReconciliation(date, counts));
             totals = totals.Plus(counts);
         }
         return new ProcessorReconciliation(processor, totals, perDate);
+    }
+
+    private sealed class DateKeys
+    {
+        public HashSet<string> Expected { get; } = [];
+
+        public HashSet<string> Records { get; } = [];
+
+        public HashSet<string> Failures { get; } = [];
+
+        public ReconciliationCounts Count()
+        {
+            int records = 0, failures = 0, unaccounted = 0, orphans = 0, both = 0;
+            foreach (var entity in Expected)
+            {
+                var (hasRow, hasFailure) = (Records.Contains(entity), Failures.Contains(entity));
+                if (hasRow && hasFailure) both++;
+                if (hasRow) records++;
+                else if (hasFailure) failures++;
+                else unaccounted++;
+            }
+            foreach (var entity in Records)
+            {
+                if (Expected.Contains(entity)) continue;
+                orphans++;
+                if (Failures.Contains(entity)) both++;
+            }
+            return new ReconciliationCounts(Expected.Count, records, failures, unaccounted, orphans, both);
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace NbaBackfill.Warehouse;
 
 /// <summary>
 /// Keeps the season-history reads that several processors make (raw tables and player_game_summary over the same
-/// range) in memory, dropping a table's entries whenever this process writes it. Only valid while this process is the
+/// range, whole or projected) in memory, dropping a table's entries whenever this process writes it. Only valid while this process is the
 /// warehouse's sole writer — true of the embedded DuckDB file, which one process at a time may open.
 /// </summary>
 public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inner)
@@ -15,36 +15,72 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     private static readonly HashSet<string> Cached =
         [TableCatalog.RawGames.Name, TableCatalog.RawBoxScores.Name, PgsRow.Schema.Name];
 
-    private readonly Dictionary<(string Table, DateRange Range), IReadOnlyList<object?[]>> _rows = [];
-    private readonly Dictionary<string, long> _generation = [];
+    // Reads in flight are shared: processors of one wave (PSZA and TDZA after PGS) ask for the same history at once.
+    // Shape: "" for whole rows, else the projected columns (the calendar of every activity is one such projection).
+    private readonly Dictionary<(string Table, string Shape, DateRange Range), Task<IReadOnlyList<object?[]>>> _rows = [];
     private readonly Lock _gate = new();
 
     public int Hits { get; private set; }
 
-    public override async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct)
+    public override async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
+        Cached.Contains(table.Name)
+            ? await SharedAsync(table, "", range, map, innerCt => Inner.ReadAsync(table, range, r => r.Values, innerCt), ct)
+            : await Inner.ReadAsync(table, range, map, ct);
+
+    public override async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
+        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
+        Cached.Contains(table.Name)
+            ? await SharedAsync(table, (distinct ? "distinct " : "") + string.Join(",", columns), range, map,
+                innerCt => Inner.ReadProjectedAsync(table, range, columns, distinct, r => r.Values, innerCt), ct)
+            : await Inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
+
+    private async Task<IReadOnlyList<T>> SharedAsync<T>(
+        TableSchema table, string shape, DateRange range, Func<Row, T> map, Func<CancellationToken, Task<IReadOnlyList<object?[]>>> read, CancellationToken ct)
     {
-        if (!Cached.Contains(table.Name)) return await Inner.ReadAsync(table, range, map, ct);
-        IReadOnlyList<object?[]>? rows;
-        long generation;
+        var key = (table.Name, shape, range);
+        Task<IReadOnlyList<object?[]>>? shared;
+        TaskCompletionSource<IReadOnlyList<object?[]>>? mine = null;
         lock (_gate)
         {
-            if (_rows.TryGetValue((table.Name, range), out rows)) Hits++;
-            generation = _generation.GetValueOrDefault(table.Name);
-        }
-        if (rows is null)
-        {
-            rows = await Inner.ReadAsync(table, range, r => r.Values, ct);
-            lock (_gate)
+            if (_rows.TryGetValue(key, out shared))
             {
-                // A write of the table that began after this read did may not be in its rows: keep them only if none did.
-                if (_generation.GetValueOrDefault(table.Name) == generation)
-                {
-                    // One range per table: bounded memory, and the shared case (every processor of a batch reading the
-                    // same season history) still hits.
-                    foreach (var stale in _rows.Keys.Where(k => k.Table == table.Name).ToList()) _rows.Remove(stale);
-                    _rows[(table.Name, range)] = rows;
-                }
+                Hits++;
             }
+            else
+            {
+                // One range per table and shape: bounded memory, and the shared case (every processor of a batch
+                // reading the same season history) still hits. A write of the table drops its entries, in flight or
+                // not, so no read that began before a write is handed to a reader that came after it.
+                foreach (var old in _rows.Keys.Where(k => k.Table == table.Name && k.Shape == shape).ToList()) _rows.Remove(old);
+                mine = new TaskCompletionSource<IReadOnlyList<object?[]>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _rows[key] = shared = mine.Task;
+            }
+        }
+        if (mine is not null)
+        {
+            try
+            {
+                mine.SetResult(await read(ct));
+            }
+            catch (Exception e)
+            {
+                lock (_gate)
+                {
+                    if (_rows.GetValueOrDefault(key) == mine.Task) _rows.Remove(key);
+                }
+                mine.SetException(e);
+                throw;
+            }
+        }
+        IReadOnlyList<object?[]> rows;
+        try
+        {
+            rows = await shared.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (mine is null && !ct.IsCancellationRequested)
+        {
+            // The reader this one joined was cancelled, not this one: read for itself.
+            rows = await read(ct);
         }
         return rows.Select(v => map(new Row(v))).ToList();
     }
@@ -54,7 +90,6 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         lock (_gate)
         {
             foreach (var key in _rows.Keys.Where(k => tables.Length == 0 || tables.Contains(k.Table)).ToList()) _rows.Remove(key);
-            foreach (var table in tables.Length == 0 ? [.. Cached] : tables) _generation[table] = _generation.GetValueOrDefault(table) + 1;
         }
     }
 

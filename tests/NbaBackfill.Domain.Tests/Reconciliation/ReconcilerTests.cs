@@ -23,6 +23,20 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public void Keys_count_once_per_date_and_an_unexpected_row_with_a_failure_is_an_orphan_in_both()
+    {
+        var next = D.AddDays(1);
+        var keys = new EntityKeys(
+            Expected: [(D, "a"), (D, "a"), (next, "a")],
+            Records: [(D, "a"), (D, "a"), (next, "y")],
+            UnresolvedFailures: [(next, "y"), (next, "z")]);
+        var r = Reconciler.Reconcile(ProcessorId.PGS, keys, [next, D]);
+        Assert.Equal([(D, new ReconciliationCounts(1, 1, 0, 0, 0, 0)), (next, new ReconciliationCounts(1, 0, 0, 1, 1, 1))],
+            r.Dates.Select(d => (d.Date, d.Counts)));
+        Assert.Equal(new ReconciliationCounts(2, 1, 0, 1, 1, 1), r.Totals);
+    }
+
+    [Fact]
     public void No_game_date_counts_zero_and_full_coverage()
     {
         var r = Reconciler.Reconcile(ProcessorId.PGS, new EntityKeys([], [], []), [D]);
