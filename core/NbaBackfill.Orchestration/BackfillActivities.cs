@@ -53,12 +53,12 @@ public sealed partial class BackfillActivities(
     public static async Task<(BackfillPlan Plan, VersionContext Versions)> PlanWithVersionsAsync(
         IWarehouse warehouse, BackfillRequest request, CodeVersions code, CancellationToken ct)
     {
-        var history = new DateRange(request.From, request.To).WithSeasonHistory();
         var versions = await VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), code, ct);
-        // Pre-flight skipped: the planner never asks what exists, so it is not read.
+        // Pre-flight skipped: the planner never asks what exists, so it is not read. Otherwise it asks only about the
+        // lookback edges of its calendar, all within the history the versions were read over.
         IReadOnlySet<(ProcessorId, DateOnly)> processed = request.Preflight == PreflightMode.Skip
             ? new HashSet<(ProcessorId, DateOnly)>()
-            : await warehouse.ReadProcessedNodesAsync(history, ct);
+            : await warehouse.ReadProcessedNodesAsync(versions.History, ct);
         return (BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d))), versions);
     }
 

@@ -19,8 +19,10 @@ public sealed class VersionContext
     private readonly IReadOnlyDictionary<(ProcessorId, DateOnly), NodeVersionRow> _nodes;
 
     public VersionContext(
-        PlanningCalendar calendar, IReadOnlyList<RawGame> games, IEnumerable<RawVersionRow> raw, IEnumerable<NodeVersionRow> nodes, CodeVersions code)
+        DateRange history, PlanningCalendar calendar, IReadOnlyList<RawGame> games, IEnumerable<RawVersionRow> raw, IEnumerable<NodeVersionRow> nodes,
+        CodeVersions code)
     {
+        History = history;
         Calendar = calendar;
         Games = games;
         Code = code;
@@ -28,6 +30,9 @@ public sealed class VersionContext
         _raw = raw.Where(r => calendar.SeasonOf.GetValueOrDefault(r.GameDate) == r.Season).ToDictionary(r => r.GameDate);
         _nodes = nodes.ToDictionary(n => (n.Processor, n.TargetDate));
     }
+
+    /// <summary>What was read: the range and its season-to-date history (every date a lookback edge can reach).</summary>
+    public DateRange History { get; }
 
     public PlanningCalendar Calendar { get; }
 
@@ -42,7 +47,7 @@ public sealed class VersionContext
             r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
         var raw = await warehouse.ReadAsync(TableCatalog.RawVersions, history, RawVersionRow.From, ct);
         var nodes = await warehouse.ReadAsync(TableCatalog.NodeVersions, history, NodeVersionRow.From, ct);
-        return new VersionContext(new PlanningCalendar(games, players), games, raw, nodes, code);
+        return new VersionContext(history, new PlanningCalendar(games, players), games, raw, nodes, code);
     }
 
     public bool IsGameDate(DateOnly date) => Calendar.IndexOf.ContainsKey(date);
