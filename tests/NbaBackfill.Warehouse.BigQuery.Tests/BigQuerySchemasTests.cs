@@ -19,14 +19,15 @@ public class BigQuerySchemasTests
     }
 
     [Theory]
-    [InlineData(ProcessorId.PGS, "game_date", "player_id")]
-    [InlineData(ProcessorId.PSZA, "analysis_date", "player_id")]
-    [InlineData(ProcessorId.TDZA, "analysis_date", "team_abbr")]
-    [InlineData(ProcessorId.PCF, "game_date", "player_id")]
-    [InlineData(ProcessorId.PDC, "cache_date", "player_id")]
-    [InlineData(ProcessorId.MLFS, "game_date", "player_id")]
-    public void Outputs_are_day_partitioned_on_their_date_and_clustered_by_entity(ProcessorId processor, string partition, string cluster)
+    [InlineData("PGS", "game_date", "player_id")]
+    [InlineData("PSZA", "analysis_date", "player_id")]
+    [InlineData("TDZA", "analysis_date", "team_abbr")]
+    [InlineData("PCF", "game_date", "player_id")]
+    [InlineData("PDC", "cache_date", "player_id")]
+    [InlineData("MLFS", "game_date", "player_id")]
+    public void Outputs_are_day_partitioned_on_their_date_and_clustered_by_entity(string name, string partition, string cluster)
     {
+        var processor = ProcessorIds.Parse(name);
         var resource = BigQuerySchemas.TableResource("p", "d", TableCatalog.OutputOf(processor));
         Assert.Equal("DAY", resource["timePartitioning"]!["type"]!.GetValue<string>());
         Assert.Equal(partition, resource["timePartitioning"]!["field"]!.GetValue<string>());

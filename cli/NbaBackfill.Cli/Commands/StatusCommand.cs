@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using NbaBackfill.Processors;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse;
 
@@ -31,7 +32,7 @@ internal static class StatusCommand
             var row = runs.FirstOrDefault(r => r.RunId == id) ?? throw new UsageException($"unknown run '{id}'");
             var nodes = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, row.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))).ToList();
             sb.AppendLine(CultureInfo.InvariantCulture, $"run {row.RunId}: {row.Status}, {row.FromDate:yyyy-MM-dd}..{row.ToDate:yyyy-MM-dd}, engine {row.Engine}, options {row.Options}");
-            foreach (var g in nodes.GroupBy(n => n.Processor).OrderBy(g => Enum.Parse<Processors.ProcessorId>(g.Key)))
+            foreach (var g in nodes.GroupBy(n => n.Processor).OrderBy(g => ProcessorIds.TryParse(g.Key, out var p) ? p : new ProcessorId(g.Key)))
             {
                 sb.AppendLine("  " + g.Key.PadRight(6) + string.Join(", ", g.GroupBy(n => n.Status).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}")) +
                     string.Create(CultureInfo.InvariantCulture, $"; {g.Sum(n => n.RowsWritten)} rows, {g.Sum(n => n.FailuresWritten)} failures"));

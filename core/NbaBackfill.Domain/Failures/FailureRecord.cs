@@ -80,14 +80,12 @@ public sealed record FailureRecord(
         r.Bool(9), r.IntOrNull(10), r.IntOrNull(11), r.StrOrNull(12), r.Bool(13), r.Str(14), r.TimestampOrNull(15), r.Str(16),
         r.Timestamp(17));
 
-    /// <summary>Same failure in substance: what a re-run compares to decide whether to keep the existing record.</summary>
+    /// <summary>
+    /// Same failure in substance (record equality over everything but its history: resolution, run, time): what a
+    /// re-run compares to decide whether to keep the existing record.
+    /// </summary>
     public bool SameAs(FailureRecord other) =>
-        ProcessorName == other.ProcessorName && AnalysisDate == other.AnalysisDate && EntityId == other.EntityId
-        && EntityType == other.EntityType && FailureCategory == other.FailureCategory && FailureReason == other.FailureReason
-        && CanRetry == other.CanRetry && MissingGameIds == other.MissingGameIds && FailureType == other.FailureType
-        && IsCorrectable == other.IsCorrectable && ExpectedGameCount == other.ExpectedGameCount
-        && ActualGameCount == other.ActualGameCount && MissingGameDates == other.MissingGameDates
-        && RawDataChecked == other.RawDataChecked;
+        this with { ResolutionStatus = other.ResolutionStatus, ResolvedAt = other.ResolvedAt, RunId = other.RunId, CreatedAt = other.CreatedAt } == other;
 }
 
 /// <summary>Who writes the failure and when: stamped on every record.</summary>

@@ -9,8 +9,11 @@ namespace NbaBackfill.Planning;
 public static class BackfillPlanner
 {
     /// <param name="isPresent">Whether a node outside the plan already has its output (rows or failures) in the warehouse.</param>
-    public static BackfillPlan Plan(BackfillRequest request, PlanningCalendar calendar, Func<ProcessorId, DateOnly, bool> isPresent)
+    /// <param name="registry">The processors (default: this pipeline's).</param>
+    public static BackfillPlan Plan(
+        BackfillRequest request, PlanningCalendar calendar, Func<ProcessorId, DateOnly, bool> isPresent, ProcessorRegistry? registry = null)
     {
+        registry ??= ProcessorRegistry.Default;
         if (request.To < request.From) throw new ArgumentException("to is before from");
         var inRange = calendar.Dates.Where(d => d >= request.From && d <= request.To).ToList();
         var gameDateSet = inRange.ToHashSet();
@@ -24,7 +27,7 @@ public static class BackfillPlanner
         var queue = new Queue<(ProcessorId, DateOnly)>();
         var requested = request.Only is { } only
             ? only.Where(n => gameDateSet.Contains(n.Date)).Select(n => (n.Processor, n.Date))
-            : request.Processors.Distinct().Order().SelectMany(p => inRange.Select(d => (p, d)));
+            : request.Processors.Distinct().OrderBy(registry.RankOf).SelectMany(p => inRange.Select(d => (p, d)));
         foreach (var node in requested)
         {
             if (planned.Add(node)) queue.Enqueue(node);
@@ -36,7 +39,7 @@ public static class BackfillPlanner
         while (queue.Count > 0)
         {
             var node = queue.Dequeue();
-            var needs = DependenciesOf(node.Item1, node.Item2, calendar);
+            var needs = DependenciesOf(node.Item1, node.Item2, calendar, registry);
             deps[node] = needs;
             foreach (var need in needs)
             {
@@ -53,7 +56,7 @@ public static class BackfillPlanner
         }
 
         // DAG order then date order is a topological order: every dependency is an earlier node.
-        var nodes = planned.OrderBy(n => n.Item1).ThenBy(n => n.Item2)
+        var nodes = planned.OrderBy(n => registry.RankOf(n.Item1)).ThenBy(n => n.Item2)
             .Select(n => new PlanNode(n.Item1, n.Item2, calendar.IndexOf[n.Item2])).ToList();
         var index = nodes.Select((n, i) => ((n.Processor, n.Date), i)).ToDictionary(x => x.Item1, x => x.i);
         var dependencies = nodes
@@ -61,8 +64,8 @@ public static class BackfillPlanner
             .ToList();
         return new BackfillPlan(
             request, inRange, noGames, nodes, dependencies,
-            added.OrderBy(n => n.Processor).ThenBy(n => n.Date).ToList(),
-            missing.OrderBy(n => n.Item1).ThenBy(n => n.Item2).Select(n => new PlanNode(n.Item1, n.Item2, calendar.IndexOf[n.Item2])).ToList(),
+            added.OrderBy(n => registry.RankOf(n.Processor)).ThenBy(n => n.Date).ToList(),
+            missing.OrderBy(n => registry.RankOf(n.Item1)).ThenBy(n => n.Item2).Select(n => new PlanNode(n.Item1, n.Item2, calendar.IndexOf[n.Item2])).ToList(),
             request.Preflight == PreflightMode.Skip);
     }
 
@@ -82,49 +85,20 @@ public static class BackfillPlanner
         return plan.Nodes.Where((_, i) => marked[i]).Select(n => new NodeKey(n.Processor, n.Date)).ToList();
     }
 
-    /// <summary>The nodes whose output (processor, date) reads: its same-date upstream and its PGS lookback dates.</summary>
-    public static List<(ProcessorId, DateOnly)> DependenciesOf(ProcessorId processor, DateOnly date, PlanningCalendar calendar)
+    /// <summary>
+    /// The nodes whose output (processor, date) reads: its same-date upstream, then its lookback nodes (earlier dates,
+    /// from its descriptor) in processor then date order.
+    /// </summary>
+    public static List<(ProcessorId, DateOnly)> DependenciesOf(
+        ProcessorId processor, DateOnly date, PlanningCalendar calendar, ProcessorRegistry? registry = null)
     {
-        var result = ProcessorIds.Upstream(processor).Select(u => (u, date)).ToList();
-        var season = calendar.SeasonOf.GetValueOrDefault(date);
-        var players = calendar.PlayersOn.GetValueOrDefault(date, []);
-        var pgsDates = new HashSet<DateOnly>();
-        switch (processor)
+        registry ??= ProcessorRegistry.Default;
+        var descriptor = registry.Of(processor);
+        var result = descriptor.Upstream.Select(u => (u, date)).ToList();
+        if (descriptor.Lookback is { } lookback)
         {
-            case ProcessorId.PSZA:
-                // Each player's last 10 games before D.
-                foreach (var p in players)
-                {
-                    var before = calendar.PlayerDatesBefore(season!, p, date);
-                    foreach (var d in before[Math.Max(0, before.Length - PlayerShotZoneAnalysisProcessor.WindowGames)..]) pgsDates.Add(d);
-                }
-                break;
-            case ProcessorId.TDZA:
-                // Team windows, and league values over every player row before D: the whole season so far.
-                pgsDates.UnionWith(calendar.SeasonDatesBefore(date));
-                break;
-            case ProcessorId.PCF:
-                // Previous game (days_rest) and the 7-day window.
-                foreach (var p in players)
-                {
-                    var before = calendar.PlayerDatesBefore(season!, p, date);
-                    for (var i = before.Length - 1; i >= 0; i--)
-                    {
-                        if (i < before.Length - 1 && before[i] < date.AddDays(-7)) break;
-                        pgsDates.Add(before[i]);
-                    }
-                }
-                break;
-            case ProcessorId.PDC:
-                // Season-to-date averages of every player, and the 14-day completeness window (rows of every game).
-                foreach (var p in players)
-                {
-                    foreach (var d in calendar.PlayerDatesBefore(season!, p, date)) pgsDates.Add(d);
-                }
-                pgsDates.UnionWith(calendar.SeasonDatesBefore(date).Where(d => d >= date.AddDays(-PlayerDailyCacheProcessor.CompletenessWindowDays)));
-                break;
+            result.AddRange(lookback(date, calendar).Distinct().OrderBy(n => registry.RankOf(n.Processor)).ThenBy(n => n.Date));
         }
-        result.AddRange(pgsDates.Order().Select(d => (ProcessorId.PGS, d)));
         return result;
     }
 }

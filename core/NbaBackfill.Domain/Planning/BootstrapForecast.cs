@@ -12,19 +12,11 @@ public static class BootstrapForecast
     public static IReadOnlyDictionary<ProcessorId, int> Count(BackfillPlan plan, PlanningCalendar calendar, IEnumerable<Raw.RawGame> games)
     {
         var result = new Dictionary<ProcessorId, int>();
-        var teamGames = games.SelectMany(g => g.Teams.Select(t => (g.Season, Team: t, g.GameDate))).ToLookup(x => (x.Season, x.Team), x => x.GameDate);
+        var context = new ForecastContext(calendar, games.ToList());
         foreach (var node in plan.Nodes)
         {
-            var season = calendar.SeasonOf.GetValueOrDefault(node.Date);
-            if (season is null) continue;
-            var skips = node.Processor switch
-            {
-                ProcessorId.PSZA => calendar.PlayersOn.GetValueOrDefault(node.Date, [])
-                    .Count(p => calendar.PlayerDatesBefore(season, p, node.Date).Length < PlayerShotZoneAnalysisProcessor.MinimumGames),
-                ProcessorId.TDZA => games.Where(g => g.GameDate == node.Date).SelectMany(g => g.Teams)
-                    .Count(t => teamGames[(season, t)].Count(d => d < node.Date) < TeamDefenseZoneAnalysisProcessor.MinimumGames),
-                _ => 0,
-            };
+            if (ProcessorRegistry.Default.Of(node.Processor).BootstrapSkips is not { } skipsOf) continue;
+            var skips = skipsOf(node.Date, context);
             if (skips > 0) result[node.Processor] = result.GetValueOrDefault(node.Processor) + skips;
         }
         return result;

@@ -1,3 +1,5 @@
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Planning;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
@@ -39,6 +41,17 @@ public static class MlFeatureStoreProcessor
 {
     /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
     public const int Version = 1;
+
+    /// <summary>What the runner, planner, versions and reconciliation know about MLFS.</summary>
+    public static ProcessorDescriptor Descriptor { get; } = new(
+        ProcessorId.MLFS,
+        [ProcessorId.PDC],
+        MlfsRow.Schema,
+        Version,
+        ProcessorPhase.Precompute,
+        RawInput.None,
+        Population.PlayersWithGames,
+        async (warehouse, range, stamp, ct) => Compute(await ReadAsync(warehouse, range, ct), range, stamp));
 
     public const string FeatureSetVersion = "v2";
 

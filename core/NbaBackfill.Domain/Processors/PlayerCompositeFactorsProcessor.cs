@@ -1,3 +1,5 @@
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Planning;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
@@ -42,6 +44,18 @@ public static class PlayerCompositeFactorsProcessor
     /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
     public const int Version = 1;
 
+    /// <summary>What the runner, planner, versions and reconciliation know about PCF.</summary>
+    public static ProcessorDescriptor Descriptor { get; } = new(
+        ProcessorId.PCF,
+        [ProcessorId.PSZA, ProcessorId.TDZA],
+        PcfRow.Schema,
+        Version,
+        ProcessorPhase.Precompute,
+        RawInput.None,
+        Population.PlayersWithGames,
+        async (warehouse, range, stamp, ct) => Compute(await ReadAsync(warehouse, range, ct), range, stamp),
+        Lookback: Lookback);
+
     public sealed record Inputs(
         IReadOnlyList<DateOnly> GameDates,
         IReadOnlyList<PgsRow> PlayerGames,
@@ -64,6 +78,23 @@ public static class PlayerCompositeFactorsProcessor
         Math.Clamp(
             100 - (15 * (isBackToBack ? 1 : 0)) - (5 * Math.Max(0, gamesLast7Days - 3)) - (0.25 * Math.Max(0, minutesLast7Days - 100)),
             0, 100);
+
+    /// <summary>Each player's previous game (days_rest) and the games of the 7 days before the date.</summary>
+    private static IEnumerable<(ProcessorId, DateOnly)> Lookback(DateOnly date, PlanningCalendar calendar)
+    {
+        var nodes = new List<(ProcessorId, DateOnly)>();
+        if (calendar.SeasonOf.GetValueOrDefault(date) is not { } season) return nodes;
+        foreach (var player in calendar.PlayersOn.GetValueOrDefault(date, []))
+        {
+            var before = calendar.PlayerDatesBefore(season, player, date);
+            for (var i = before.Length - 1; i >= 0; i--)
+            {
+                if (i < before.Length - 1 && before[i] < date.AddDays(-7)) break;
+                nodes.Add((ProcessorId.PGS, before[i]));
+            }
+        }
+        return nodes;
+    }
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {

@@ -1,3 +1,5 @@
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Planning;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
@@ -56,6 +58,18 @@ public static class PlayerDailyCacheProcessor
     /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
     public const int Version = 1;
 
+    /// <summary>What the runner, planner, versions and reconciliation know about PDC.</summary>
+    public static ProcessorDescriptor Descriptor { get; } = new(
+        ProcessorId.PDC,
+        [ProcessorId.PCF],
+        PdcRow.Schema,
+        Version,
+        ProcessorPhase.Precompute,
+        RawInput.SeasonScheduleToDate,
+        Population.PlayersWithGames,
+        async (warehouse, range, stamp, ct) => Compute(await ReadAsync(warehouse, range, ct), range, stamp),
+        Lookback: Lookback);
+
     public const int MinimumGames = 5;
     public const int CompletenessWindowDays = 14;
 
@@ -77,6 +91,21 @@ public static class PlayerDailyCacheProcessor
                 r => (r.Date(0), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture)), ct)).ToHashSet(),
             await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, range, ct),
             raw);
+    }
+
+    /// <summary>Season-to-date averages of every player, and the 14-day completeness window (rows of every game).</summary>
+    private static IEnumerable<(ProcessorId, DateOnly)> Lookback(DateOnly date, PlanningCalendar calendar)
+    {
+        var nodes = new List<(ProcessorId, DateOnly)>();
+        if (calendar.SeasonOf.GetValueOrDefault(date) is { } season)
+        {
+            foreach (var player in calendar.PlayersOn.GetValueOrDefault(date, []))
+            {
+                foreach (var d in calendar.PlayerDatesBefore(season, player, date)) nodes.Add((ProcessorId.PGS, d));
+            }
+        }
+        nodes.AddRange(calendar.SeasonDatesBefore(date).Where(d => d >= date.AddDays(-CompletenessWindowDays)).Select(d => (ProcessorId.PGS, d)));
+        return nodes;
     }
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)

@@ -1,3 +1,5 @@
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Planning;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
@@ -77,6 +79,17 @@ public static class PlayerGameSummaryProcessor
 {
     /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
     public const int Version = 1;
+
+    /// <summary>What the runner, planner, versions and reconciliation know about PGS.</summary>
+    public static ProcessorDescriptor Descriptor { get; } = new(
+        ProcessorId.PGS,
+        [],
+        PgsRow.Schema,
+        Version,
+        ProcessorPhase.Analytics,
+        RawInput.DateContent,
+        Population.RawPlayers,
+        async (warehouse, range, stamp, ct) => Compute(await ReadAsync(warehouse, range, ct), range, stamp));
 
     public sealed record Inputs(
         IReadOnlyList<RawGame> Games,

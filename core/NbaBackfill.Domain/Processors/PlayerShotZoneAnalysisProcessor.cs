@@ -1,3 +1,5 @@
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Planning;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
@@ -50,6 +52,19 @@ public static class PlayerShotZoneAnalysisProcessor
     /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
     public const int Version = 1;
 
+    /// <summary>What the runner, planner, versions and reconciliation know about PSZA.</summary>
+    public static ProcessorDescriptor Descriptor { get; } = new(
+        ProcessorId.PSZA,
+        [ProcessorId.PGS],
+        PszaRow.Schema,
+        Version,
+        ProcessorPhase.Precompute,
+        RawInput.SeasonScheduleToDate,
+        Population.PlayersWithGames,
+        async (warehouse, range, stamp, ct) => Compute(await ReadAsync(warehouse, range, ct), range, stamp),
+        Lookback: Lookback,
+        BootstrapSkips: BootstrapSkips);
+
     public const int WindowGames = 10;
     public const int MinimumGames = 10;
 
@@ -68,6 +83,26 @@ public static class PlayerShotZoneAnalysisProcessor
             history.Games,
             await Processors.Schedule.RawTeamGamesAsync(warehouse, history.Range, ct));
     }
+
+    /// <summary>Each player's last <see cref="WindowGames"/> games before the date.</summary>
+    private static IEnumerable<(ProcessorId, DateOnly)> Lookback(DateOnly date, PlanningCalendar calendar)
+    {
+        var nodes = new List<(ProcessorId, DateOnly)>();
+        if (calendar.SeasonOf.GetValueOrDefault(date) is not { } season) return nodes;
+        foreach (var player in calendar.PlayersOn.GetValueOrDefault(date, []))
+        {
+            var before = calendar.PlayerDatesBefore(season, player, date);
+            foreach (var d in before[Math.Max(0, before.Length - WindowGames)..]) nodes.Add((ProcessorId.PGS, d));
+        }
+        return nodes;
+    }
+
+    /// <summary>Players with fewer prior games than <see cref="MinimumGames"/>: skipped as season bootstrap.</summary>
+    private static int BootstrapSkips(DateOnly date, ForecastContext context) =>
+        context.Calendar.SeasonOf.GetValueOrDefault(date) is { } season
+            ? context.Calendar.PlayersOn.GetValueOrDefault(date, [])
+                .Count(p => context.Calendar.PlayerDatesBefore(season, p, date).Length < MinimumGames)
+            : 0;
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {

@@ -1,14 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace NbaBackfill.Processors;
 
-/// <summary>The six processors of the pipeline, in DAG order.</summary>
-public enum ProcessorId
+/// <summary>
+/// A processor's name ("PGS"): an open set, so a new processor is a new descriptor, not a new enum member. Ordered by
+/// DAG position in the default registry (its topological order), then by name; serialised as its name.
+/// </summary>
+[JsonConverter(typeof(ProcessorIdJsonConverter))]
+public readonly record struct ProcessorId : IComparable<ProcessorId>
 {
-    PGS,
-    PSZA,
-    TDZA,
-    PCF,
-    PDC,
-    MLFS,
+    public ProcessorId(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    // The six of this pipeline, named once for the processors that refer to each other (PCF explains PSZA's gaps).
+    public static ProcessorId PGS { get; } = new("PGS");
+    public static ProcessorId PSZA { get; } = new("PSZA");
+    public static ProcessorId TDZA { get; } = new("TDZA");
+    public static ProcessorId PCF { get; } = new("PCF");
+    public static ProcessorId PDC { get; } = new("PDC");
+    public static ProcessorId MLFS { get; } = new("MLFS");
+
+    public int CompareTo(ProcessorId other)
+    {
+        var (a, b) = (ProcessorRegistry.Default.RankOf(this), ProcessorRegistry.Default.RankOf(other));
+        return a != b ? a.CompareTo(b) : string.CompareOrdinal(Name, other.Name);
+    }
+
+    public static bool operator <(ProcessorId left, ProcessorId right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(ProcessorId left, ProcessorId right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(ProcessorId left, ProcessorId right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(ProcessorId left, ProcessorId right) => left.CompareTo(right) >= 0;
+
+    public override string ToString() => Name ?? "";
 }
 
 /// <summary>The raw facts a processor reads itself.</summary>
@@ -24,71 +56,40 @@ public enum RawInput
     SeasonScheduleToDate,
 }
 
+/// <summary>The default registry's processors by id: the names the rest of the code reads.</summary>
 public static class ProcessorIds
 {
-    public static IReadOnlyList<ProcessorId> All { get; } = Enum.GetValues<ProcessorId>();
+    /// <summary>Every processor, in DAG (topological) order.</summary>
+    public static IReadOnlyList<ProcessorId> All => ProcessorRegistry.Default.Ids;
 
-    /// <summary>Same-date upstream processors (the DAG's edges).</summary>
-    public static IReadOnlyList<ProcessorId> Upstream(ProcessorId processor) => processor switch
-    {
-        ProcessorId.PGS => [],
-        ProcessorId.PSZA => [ProcessorId.PGS],
-        ProcessorId.TDZA => [ProcessorId.PGS],
-        ProcessorId.PCF => [ProcessorId.PSZA, ProcessorId.TDZA],
-        ProcessorId.PDC => [ProcessorId.PCF],
-        ProcessorId.MLFS => [ProcessorId.PDC],
-        _ => throw new ArgumentOutOfRangeException(nameof(processor)),
-    };
-
-    /// <summary>
-    /// A processor's whole name ("PGS", any case): not Enum.TryParse, which takes "5" as MLFS and "PSZA,TDZA" as a flag
-    /// combination (PCF).
-    /// </summary>
-    public static bool TryParse(string? text, out ProcessorId processor)
-    {
-        foreach (var p in All)
-        {
-            if (string.Equals(p.ToString(), text, StringComparison.OrdinalIgnoreCase))
-            {
-                processor = p;
-                return true;
-            }
-        }
-        processor = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out ProcessorId processor) => ProcessorRegistry.Default.TryParse(text, out processor);
 
     public static ProcessorId Parse(string text) =>
         TryParse(text, out var p)
             ? p
             : throw new FormatException($"unknown processor '{text}' (known: {string.Join(", ", All)})");
 
-    /// <summary>Phase 3 (analytics) or Phase 4 (precompute): decides the failure table.</summary>
-    public static bool IsAnalytics(ProcessorId processor) => processor == ProcessorId.PGS;
+    /// <summary>Same-date upstream processors (the DAG's edges).</summary>
+    public static IReadOnlyList<ProcessorId> Upstream(ProcessorId processor) => ProcessorRegistry.Default.Of(processor).Upstream;
 
     /// <summary>The code version declared next to each processor's logic.</summary>
-    public static int CodeVersion(ProcessorId processor) => processor switch
-    {
-        ProcessorId.PGS => PlayerGameSummaryProcessor.Version,
-        ProcessorId.PSZA => PlayerShotZoneAnalysisProcessor.Version,
-        ProcessorId.TDZA => TeamDefenseZoneAnalysisProcessor.Version,
-        ProcessorId.PCF => PlayerCompositeFactorsProcessor.Version,
-        ProcessorId.PDC => PlayerDailyCacheProcessor.Version,
-        ProcessorId.MLFS => MlFeatureStoreProcessor.Version,
-        _ => throw new ArgumentOutOfRangeException(nameof(processor)),
-    };
-
-    /// <summary>Which raw facts a node reads directly (beyond its upstream nodes).</summary>
-    public static RawInput RawInputOf(ProcessorId processor) => processor switch
-    {
-        ProcessorId.PGS => RawInput.DateContent,
-        ProcessorId.PSZA or ProcessorId.TDZA or ProcessorId.PDC => RawInput.SeasonScheduleToDate,
-        _ => RawInput.None,
-    };
+    public static int CodeVersion(ProcessorId processor) => ProcessorRegistry.Default.Of(processor).Version;
 
     /// <summary>Every same-date processor a processor reads, directly or through its upstream.</summary>
-    public static IReadOnlyList<ProcessorId> UpstreamClosure(ProcessorId processor) =>
-        Upstream(processor).SelectMany(u => UpstreamClosure(u).Append(u)).Distinct().Order().ToList();
+    public static IReadOnlyList<ProcessorId> UpstreamClosure(ProcessorId processor) => ProcessorRegistry.Default.UpstreamClosure(processor);
+}
 
-    public static bool IsTeamProcessor(ProcessorId processor) => processor == ProcessorId.TDZA;
+/// <summary>Reads and writes a <see cref="ProcessorId"/> as its name, also as a dictionary key.</summary>
+public sealed class ProcessorIdJsonConverter : JsonConverter<ProcessorId>
+{
+    public override ProcessorId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        new(reader.GetString() ?? throw new JsonException("a processor name is required"));
+
+    public override void Write(Utf8JsonWriter writer, ProcessorId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name);
+
+    public override ProcessorId ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Read(ref reader, typeToConvert, options);
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, ProcessorId value, JsonSerializerOptions options) =>
+        writer.WritePropertyName(value.Name);
 }

@@ -9,17 +9,10 @@ namespace NbaBackfill.Processors;
 /// <summary>Runs one processor over a date range: one read, one set-based computation, one atomic replace.</summary>
 public static class ProcessorRunner
 {
-    public static async Task<ProcessorResult> ComputeAsync(
-        ProcessorId processor, IWarehouseReader warehouse, DateRange range, RunStamp stamp, CancellationToken ct) => processor switch
-        {
-            ProcessorId.PGS => PlayerGameSummaryProcessor.Compute(await PlayerGameSummaryProcessor.ReadAsync(warehouse, range, ct), range, stamp),
-            ProcessorId.PSZA => PlayerShotZoneAnalysisProcessor.Compute(await PlayerShotZoneAnalysisProcessor.ReadAsync(warehouse, range, ct), range, stamp),
-            ProcessorId.TDZA => TeamDefenseZoneAnalysisProcessor.Compute(await TeamDefenseZoneAnalysisProcessor.ReadAsync(warehouse, range, ct), range, stamp),
-            ProcessorId.PCF => PlayerCompositeFactorsProcessor.Compute(await PlayerCompositeFactorsProcessor.ReadAsync(warehouse, range, ct), range, stamp),
-            ProcessorId.PDC => PlayerDailyCacheProcessor.Compute(await PlayerDailyCacheProcessor.ReadAsync(warehouse, range, ct), range, stamp),
-            ProcessorId.MLFS => MlFeatureStoreProcessor.Compute(await MlFeatureStoreProcessor.ReadAsync(warehouse, range, ct), range, stamp),
-            _ => throw new ArgumentOutOfRangeException(nameof(processor)),
-        };
+    /// <summary>One set-based pass of a processor over a range (its descriptor's computation); writes nothing.</summary>
+    public static Task<ProcessorResult> ComputeAsync(
+        ProcessorId processor, IWarehouseReader warehouse, DateRange range, RunStamp stamp, CancellationToken ct) =>
+        ProcessorRegistry.Default.Of(processor).Compute(warehouse, range, stamp, ct);
 
     /// <summary>Computes and replaces every date of the range (forced), recording the nodes' versions.</summary>
     public static async Task<ProcessorResult> RunAsync(

@@ -1,3 +1,5 @@
+using NbaBackfill.Reconciliation;
+using NbaBackfill.Planning;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
 using NbaBackfill.Raw;
@@ -48,6 +50,19 @@ public static class TeamDefenseZoneAnalysisProcessor
     /// <summary>Code version: bump it with any change to what this processor outputs (the golden test insists).</summary>
     public const int Version = 1;
 
+    /// <summary>What the runner, planner, versions and reconciliation know about TDZA.</summary>
+    public static ProcessorDescriptor Descriptor { get; } = new(
+        ProcessorId.TDZA,
+        [ProcessorId.PGS],
+        TdzaRow.Schema,
+        Version,
+        ProcessorPhase.Precompute,
+        RawInput.SeasonScheduleToDate,
+        Population.ScheduledTeams,
+        async (warehouse, range, stamp, ct) => Compute(await ReadAsync(warehouse, range, ct), range, stamp),
+        Lookback: Lookback,
+        BootstrapSkips: BootstrapSkips);
+
     public const int WindowGames = 15;
     public const int MinimumGames = 10;
 
@@ -81,6 +96,16 @@ public static class TeamDefenseZoneAnalysisProcessor
         public double? FtRate => Ratio.Of(Fta, Fga);
         public double? PtsPerGame => Ratio.Of(Pts, Games);
     }
+
+    /// <summary>Team windows, and league values over every player row before the date: the whole season so far.</summary>
+    private static IEnumerable<(ProcessorId, DateOnly)> Lookback(DateOnly date, PlanningCalendar calendar) =>
+        calendar.SeasonDatesBefore(date).Select(d => (ProcessorId.PGS, d));
+
+    /// <summary>Teams with fewer prior games than <see cref="MinimumGames"/>: skipped as season bootstrap.</summary>
+    private static int BootstrapSkips(DateOnly date, ForecastContext context) =>
+        context.Calendar.SeasonOf.GetValueOrDefault(date) is { } season
+            ? context.GamesOn[date].SelectMany(g => g.Teams).Count(t => context.TeamGames[(season, t)].Count(d => d < date) < MinimumGames)
+            : 0;
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {

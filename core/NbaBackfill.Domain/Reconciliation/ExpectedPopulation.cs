@@ -7,27 +7,46 @@ using NbaBackfill.Tables;
 
 namespace NbaBackfill.Reconciliation;
 
-/// <summary>Who must get a row: raw player rows (PGS), scheduled teams (TDZA), players with a PGS row (the rest).</summary>
-public static class ExpectedPopulation
+/// <summary>
+/// Who must get a row of a processor on each date: the set reconciliation counts against. Processors that share one
+/// (the four player processors after PGS) share the instance, so it is read once.
+/// </summary>
+/// <param name="Name">What it is, for messages.</param>
+/// <param name="EntityColumn">The output column that names the entity (player_id, team_abbr).</param>
+/// <param name="Read">The expected (date, entity, entity type) triples of a range.</param>
+public sealed record Population(
+    string Name,
+    string EntityColumn,
+    Func<IWarehouseReader, DateRange, CancellationToken, Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>>> Read)
 {
-    public static async Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>> ReadAsync(
-        IWarehouseReader warehouse, ProcessorId processor, DateRange range, CancellationToken ct)
+    /// <summary>Every raw player row, rejected ones included (PGS must account for each).</summary>
+    public static Population RawPlayers { get; } = new("raw player rows", "player_id", async (warehouse, range, ct) =>
     {
-        switch (processor)
-        {
-            case ProcessorId.PGS:
-                var raw = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, range, ["game_date", "player_id"], true, r => (r.Date(1), Id(r.Values[7]), EntityType.Player), ct);
-                var rejected = await warehouse.ReadAsync(TableCatalog.RawRejects, range,
-                    r => (Date: r.DateOrNull(3), Entity: r.Str(4), Type: r.Str(5)), ct);
-                return raw.Concat(rejected.Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)))
-                    .Distinct().ToList();
-            case ProcessorId.TDZA:
-                return (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
-                    .SelectMany(g => g.Teams.Select(t => (g.GameDate, t, EntityType.Team))).Distinct().ToList();
-            default:
-                return (await warehouse.ReadProjectedAsync(PgsRow.Schema, range, ["game_date", "player_id"], false, r => (r.Date(0), Id(r.Values[3]), EntityType.Player), ct)).ToList();
-        }
-    }
+        var raw = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, range, ["game_date", "player_id"], true,
+            r => (r.Date(1), Id(r.Values[7]), EntityType.Player), ct);
+        var rejected = await warehouse.ReadAsync(TableCatalog.RawRejects, range,
+            r => (Date: r.DateOrNull(3), Entity: r.Str(4), Type: r.Str(5)), ct);
+        return raw.Concat(rejected.Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)))
+            .Distinct().ToList();
+    });
+
+    /// <summary>Both teams of every scheduled game.</summary>
+    public static Population ScheduledTeams { get; } = new("scheduled teams", "team_abbr", async (warehouse, range, ct) =>
+        (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
+            .SelectMany(g => g.Teams.Select(t => (g.GameDate, t, EntityType.Team))).Distinct().ToList());
+
+    /// <summary>Every player with a player_game_summary row on the date.</summary>
+    public static Population PlayersWithGames { get; } = new("players with a game summary", "player_id", async (warehouse, range, ct) =>
+        (await warehouse.ReadProjectedAsync(PgsRow.Schema, range, ["game_date", "player_id"], false,
+            r => (r.Date(0), Id(r.Values[3]), EntityType.Player), ct)).ToList());
 
     private static string Id(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
+}
+
+/// <summary>A processor's expected population over a range (its descriptor's <see cref="Population"/>).</summary>
+public static class ExpectedPopulation
+{
+    public static Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>> ReadAsync(
+        IWarehouseReader warehouse, ProcessorId processor, DateRange range, CancellationToken ct) =>
+        ProcessorRegistry.Default.Of(processor).Population.Read(warehouse, range, ct);
 }

@@ -17,7 +17,7 @@ public static class ReconciliationReader
     /// are put together (in memory, one window's keys at most).
     /// </summary>
     public static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileAsync(
-        IWarehouseReader warehouse, DateRange range, IEnumerable<ProcessorId> processors, CancellationToken ct)
+        IWarehouseReader warehouse, DateRange range, IEnumerable<ProcessorId> processors, CancellationToken ct, ProcessorRegistry? registry = null)
     {
         var ids = processors.Distinct().ToList();
         var dates = ids.ToDictionary(p => p, _ => new List<DateReconciliation>());
@@ -25,7 +25,7 @@ public static class ReconciliationReader
         for (var from = range.From; from <= range.To; from = from.AddDays(WindowDays))
         {
             var window = new DateRange(from, from.AddDays(WindowDays - 1) < range.To ? from.AddDays(WindowDays - 1) : range.To);
-            foreach (var part in await ReconcileWindowAsync(warehouse, window, ids, ct))
+            foreach (var part in await ReconcileWindowAsync(warehouse, window, ids, registry ?? ProcessorRegistry.Default, ct))
             {
                 dates[part.Processor].AddRange(part.Dates);
                 totals[part.Processor] = totals[part.Processor].Plus(part.Totals);
@@ -35,12 +35,12 @@ public static class ReconciliationReader
     }
 
     private static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileWindowAsync(
-        IWarehouseReader warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, CancellationToken ct)
+        IWarehouseReader warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, ProcessorRegistry registry, CancellationToken ct)
     {
         var games = await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct);
         var gameDates = games.Select(g => g.GameDate).Distinct().Order().ToList();
         var result = new List<ProcessorReconciliation>();
-        var populations = new Dictionary<ProcessorId, List<(DateOnly, string)>>();
+        var populations = new Dictionary<Population, List<(DateOnly, string)>>();
         // Failure keys of every processor in two key-only reads (the failure rows themselves are wide).
         var unresolved = new List<(string Processor, DateOnly Date, string Entity, string Status)>();
         foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
@@ -52,15 +52,16 @@ public static class ReconciliationReader
             .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
         foreach (var processor in processors)
         {
-            // The four player processors share one population (players with a PGS row): read it once.
-            var key = processor is ProcessorId.PGS or ProcessorId.TDZA ? processor : ProcessorId.PSZA;
-            if (!populations.TryGetValue(key, out var expected))
+            // Processors that share a population (the four player processors after PGS) read it once.
+            var descriptor = registry.Of(processor);
+            if (!populations.TryGetValue(descriptor.Population, out var expected))
             {
-                populations[key] = expected = (await ExpectedPopulation.ReadAsync(warehouse, processor, range, ct)).Select(e => (e.Date, e.EntityId)).ToList();
+                populations[descriptor.Population] = expected =
+                    (await descriptor.Population.Read(warehouse, range, ct)).Select(e => (e.Date, e.EntityId)).ToList();
             }
-            var table = TableCatalog.OutputOf(processor);
+            var table = descriptor.Output;
             var dateIndex = 0;
-            var entityIndex = table.IndexOf(processor == ProcessorId.TDZA ? "team_abbr" : "player_id");
+            var entityIndex = table.IndexOf(descriptor.EntityColumn);
             var records = await warehouse.ReadProjectedAsync(table, range, [table.Columns[dateIndex].Name, table.Columns[entityIndex].Name], false,
                 r => (r.Date(dateIndex), Id(r.Values[entityIndex])), ct);
             var failures = unresolvedByProcessor[processor.ToString()].ToList();

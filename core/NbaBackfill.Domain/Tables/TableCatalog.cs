@@ -105,19 +105,11 @@ public static class TableCatalog
         ],
         Key: ["processor", "target_date"], PartitionColumn: "target_date", Clustering: ["processor"]);
 
-    public static TableSchema OutputOf(ProcessorId processor) => processor switch
-    {
-        ProcessorId.PGS => PgsRow.Schema,
-        ProcessorId.PSZA => PszaRow.Schema,
-        ProcessorId.TDZA => TdzaRow.Schema,
-        ProcessorId.PCF => PcfRow.Schema,
-        ProcessorId.PDC => PdcRow.Schema,
-        ProcessorId.MLFS => MlfsRow.Schema,
-        _ => throw new ArgumentOutOfRangeException(nameof(processor)),
-    };
+    /// <summary>The table a processor replaces (its descriptor's).</summary>
+    public static TableSchema OutputOf(ProcessorId processor) => ProcessorRegistry.Default.Of(processor).Output;
 
     public static TableSchema FailuresOf(ProcessorId processor) =>
-        ProcessorIds.IsAnalytics(processor) ? AnalyticsFailures : PrecomputeFailures;
+        ProcessorRegistry.Default.Of(processor).Phase == ProcessorPhase.Analytics ? AnalyticsFailures : PrecomputeFailures;
 
     public static IReadOnlyList<TableSchema> All { get; } =
     [

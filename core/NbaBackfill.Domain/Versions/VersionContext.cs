@@ -10,7 +10,7 @@ namespace NbaBackfill.Versions;
 /// <summary>
 /// Everything staleness is decided from, read set-based once for a range and its season history (four reads, none per
 /// node): the calendar (lookback edges), the raw versions and the node versions. The rules themselves are pure.
-/// A node's inputs are exactly what it reads: its raw facts (<see cref="ProcessorIds.RawInputOf"/>) and the output
+/// A node's inputs are exactly what it reads: its raw facts (<see cref="ProcessorDescriptor.RawInput"/>) and the output
 /// versions of its planner edges (same-date upstream, transitively, and its PGS lookback dates).
 /// </summary>
 public sealed class VersionContext
@@ -55,7 +55,7 @@ public sealed class VersionContext
     public NodeVersionRow? Recorded(ProcessorId processor, DateOnly date) => _nodes.GetValueOrDefault((processor, date));
 
     /// <summary>The raw dates a node reads and which of their versions (content or schedule).</summary>
-    public IReadOnlyList<(DateOnly Date, bool Content)> RawInputs(ProcessorId processor, DateOnly date) => ProcessorIds.RawInputOf(processor) switch
+    public IReadOnlyList<(DateOnly Date, bool Content)> RawInputs(ProcessorId processor, DateOnly date) => ProcessorRegistry.Default.Of(processor).RawInput switch
     {
         RawInput.DateContent => [(date, true)],
         RawInput.SeasonScheduleToDate => [.. Calendar.SeasonDatesBefore(date).Append(date).Select(d => (d, false))],
