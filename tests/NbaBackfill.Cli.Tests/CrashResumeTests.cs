@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Diagnostics;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
@@ -11,6 +12,12 @@ namespace NbaBackfill.Cli.Tests;
 public class CrashResumeTests
 {
     private const int Kills = 20;
+
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly ITestOutputHelper _output;
+
+    public CrashResumeTests(ITestOutputHelper output) => _output = output;
 
     [Theory]
     [InlineData("inprocess", "2021-10-19", "2022-04-10", "5")] // the full season, in enough batches to be killed twenty times
@@ -133,7 +140,7 @@ public class CrashResumeTests
         return writer.ToString();
     }
 
-    private static async Task<(int Exit, bool Killed)> RunChildAsync(string db, string[] runArgs, int? killAfterLines)
+    private async Task<(int Exit, bool Killed)> RunChildAsync(string db, string[] runArgs, int? killAfterLines)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "nba-backfill.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -144,8 +151,24 @@ public class CrashResumeTests
         var stderr = process.StandardError.ReadToEndAsync();
         var lines = 0;
         var killed = false;
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        while (true)
         {
+            // A child that prints nothing for this long has stalled (a wave takes seconds; a resume waits out a 4 s
+            // visibility timeout): it is killed like the others and the next one resumes it, and the stall is reported.
+            using var silence = new CancellationTokenSource(StallTimeout);
+            string? line;
+            try
+            {
+                line = await process.StandardOutput.ReadLineAsync(silence.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                killed = true;
+                _output.WriteLine($"stalled, killed: {string.Join(' ', runArgs)}: no output for {StallTimeout.TotalSeconds:0} s after {lines} waves");
+                break;
+            }
+            if (line is null) break;
             if (line.StartsWith("wave ", StringComparison.Ordinal) && ++lines == killAfterLines)
             {
                 process.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
