@@ -73,12 +73,12 @@ public sealed record NodeCounts(int TotalNodes, int Succeeded, int Failed, int B
 {
     public static NodeCounts Of(IReadOnlyList<Warehouse.GroupCount> groups)
     {
-        static int Count(IEnumerable<Warehouse.GroupCount> g, string status) => (int)g.Where(x => (string)x.Keys[1]! == status).Sum(x => x.Count);
-        static int Done(IEnumerable<Warehouse.GroupCount> g) => Count(g, "succeeded") + Count(g, "fresh");
-        return new NodeCounts((int)groups.Sum(g => g.Count), Done(groups), Count(groups, "failed"), Count(groups, "blocked"),
-            Count(groups, "pending"), Count(groups, "running"), Count(groups, "terminated"),
+        static int Count(IEnumerable<Warehouse.GroupCount> g, NodeStatus status) => (int)g.Where(x => (string)x.Keys[1]! == status.StoredName()).Sum(x => x.Count);
+        static int Done(IEnumerable<Warehouse.GroupCount> g) => Count(g, NodeStatus.Succeeded) + Count(g, NodeStatus.Fresh);
+        return new NodeCounts((int)groups.Sum(g => g.Count), Done(groups), Count(groups, NodeStatus.Failed), Count(groups, NodeStatus.Blocked),
+            Count(groups, NodeStatus.Pending), Count(groups, NodeStatus.Running), Count(groups, NodeStatus.Terminated),
             groups.GroupBy(g => (string)g.Keys[0]!).ToDictionary(g => g.Key, g => new ProcessorProgress(
-                (int)g.Sum(x => x.Count), Done(g), Count(g, "failed"), Count(g, "blocked"), Count(g, "pending"), Count(g, "running"))),
-            Count(groups, "succeeded"), Count(groups, "fresh"));
+                (int)g.Sum(x => x.Count), Done(g), Count(g, NodeStatus.Failed), Count(g, NodeStatus.Blocked), Count(g, NodeStatus.Pending), Count(g, NodeStatus.Running))),
+            Count(groups, NodeStatus.Succeeded), Count(groups, NodeStatus.Fresh));
     }
 }

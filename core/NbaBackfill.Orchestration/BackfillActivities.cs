@@ -34,7 +34,7 @@ public sealed partial class BackfillActivities(
         var previous = run is { Status: RunStatus.Running }
             ? (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))).ToList()
             : [];
-        var succeeded = previous.Where(s => s.Status is "succeeded" or "fresh")
+        var succeeded = previous.Where(s => s.Status is NodeStatus.Succeeded or NodeStatus.Fresh)
             .Select(s => plan.IndexOf(ProcessorIds.Parse(s.Processor), s.TargetDate)).Where(i => i >= 0).ToHashSet();
         var fresh = StalePlanning.FreshAtStart(plan, (p, d) => versions.Reasons(p, d).Count > 0).Where(i => !succeeded.Contains(i)).ToHashSet();
         var started = new DateTimeOffset(input.StartedAt, TimeSpan.Zero);
@@ -42,7 +42,7 @@ public sealed partial class BackfillActivities(
         if (!plan.Refused)
         {
             var pending = plan.Nodes.Select((n, i) => (n, i)).Where(x => !succeeded.Contains(x.i))
-                .Select(x => (ITableRow)new StatusRow(input.RunId, x.n.Processor.ToString(), x.n.Date, fresh.Contains(x.i) ? "fresh" : "pending",
+                .Select(x => (ITableRow)new StatusRow(input.RunId, x.n.Processor.ToString(), x.n.Date, fresh.Contains(x.i) ? NodeStatus.Fresh : NodeStatus.Pending,
                     null, 0, null, null, 0, 0)).ToList();
             await warehouse.UpsertAsync(TableCatalog.BackfillStatus, pending, ct);
         }
@@ -86,22 +86,22 @@ public sealed partial class BackfillActivities(
             .Select(r => StatusRow.From(new Row(r)))
             .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate))
             .ToDictionary(s => s.TargetDate);
-        input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == "running").Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, "running", (string?)null, 0, 0)), started, null, ct, recorded);
+        input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == NodeStatus.Running).Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
+        await WriteStatusAsync(input, input.Dates.Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written before the node versions: once a node looks fresh, its status already says so.
         async Task Succeeded(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
         {
             rows = computed.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
             failures = computed.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
-            await WriteStatusAsync(input, computedDates.Where(input.Dates.Contains).Select(d => (d, "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))),
+            await WriteStatusAsync(input, computedDates.Where(input.Dates.Contains).Select(d => (d, NodeStatus.Succeeded, (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))),
                 started, time.GetUtcNow(), ct, recorded);
         }
         // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
         var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, Succeeded);
         var result = run.Result;
         // A fresh node this run already computed (a redelivered activity) stays succeeded, with its counts.
-        var done = run.Fresh.Where(d => previous.GetValueOrDefault(d) is { Status: "succeeded" }).ToDictionary(d => d, d => previous[d]);
+        var done = run.Fresh.Where(d => previous.GetValueOrDefault(d) is { Status: NodeStatus.Succeeded }).ToDictionary(d => d, d => previous[d]);
         var fresh = run.Fresh.Where(d => !done.ContainsKey(d)).ToHashSet();
         foreach (var (d, s) in done)
         {
@@ -110,7 +110,7 @@ public sealed partial class BackfillActivities(
         }
         var outcomes = input.Dates.Select((d, i) => new NodeOutcome(input.Nodes[i], true, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d), null, fresh.Contains(d))).ToArray();
         await WriteStatusAsync(input, input.Dates.Where(d => fresh.Contains(d) || done.ContainsKey(d))
-            .Select(d => (d, fresh.Contains(d) ? "fresh" : "succeeded", (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
+            .Select(d => (d, fresh.Contains(d) ? NodeStatus.Fresh : NodeStatus.Succeeded, (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow(), ct, recorded);
         var processor = new KeyValuePair<string, object?>("processor", input.Processor.ToString());
         NbaTelemetry.RowsWritten.Add(result.Rows.Count, processor);
         foreach (var g in result.Failures.GroupBy(f => f.FailureCategory)) NbaTelemetry.Failures.Add(g.Count(), processor, new("category", g.Key));
@@ -180,7 +180,7 @@ public sealed partial class BackfillActivities(
         return outcome;
     }
 
-    private static async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, string Status, string? Error, int Rows, int Failures)> rows,
+    private static async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, NodeStatus Status, string? Error, int Rows, int Failures)> rows,
         DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct, IWarehouse warehouse)
     {
         var statuses = rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList();

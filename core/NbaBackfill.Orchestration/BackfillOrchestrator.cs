@@ -72,7 +72,7 @@ public static class BackfillOrchestrator
                 if (outcomes is null && batch.Nodes.Length == 1)
                 {
                     var node = plan.Nodes[batch.Nodes[0]];
-                    failedNodes.Add(new NodeFailure(node.Processor, node.Date, "failed", FailureCategoryOfStatus.For(NodeStatus.Failed), error ?? "failed", state.Attempts[batch.Nodes[0]]));
+                    failedNodes.Add(new NodeFailure(node.Processor, node.Date, NodeStatus.Failed, FailureCategoryOfStatus.For(NodeStatus.Failed), error ?? "failed", state.Attempts[batch.Nodes[0]]));
                 }
             }
             if (failedNodes.Count > 0)
@@ -114,7 +114,7 @@ public static class BackfillOrchestrator
         var blocked = BackfillScheduler.NewlyBlocked(plan, state);
         if (blocked.Count == 0) return state;
         var marked = BackfillScheduler.Block(plan, state, blocked);
-        var nodes = blocked.Select(i => new NodeFailure(plan.Nodes[i].Processor, plan.Nodes[i].Date, "blocked",
+        var nodes = blocked.Select(i => new NodeFailure(plan.Nodes[i].Processor, plan.Nodes[i].Date, NodeStatus.Blocked,
             FailureCategoryOfStatus.For(NodeStatus.Blocked), marked.Errors[i]!, state.Attempts[i])).ToArray();
         await RecordFailuresAsync(context, new NodeFailuresInput(runId, nodes, context.CurrentUtcDateTime));
         return marked;

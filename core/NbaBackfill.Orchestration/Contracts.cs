@@ -40,7 +40,7 @@ public sealed record BatchInput(string RunId, ProcessorId Processor, DateOnly[] 
 public sealed record BatchOutput(NodeOutcome[] Outcomes, int Attempt = 1, DateTime StartedAt = default, DateTime CompletedAt = default, WarehouseCall[]? Calls = null);
 
 /// <summary>A node that could not run: every expected entity gets a failure of this category.</summary>
-public sealed record NodeFailure(ProcessorId Processor, DateOnly Date, string Status, string Category, string Reason, int Attempt);
+public sealed record NodeFailure(ProcessorId Processor, DateOnly Date, NodeStatus Status, string Category, string Reason, int Attempt);
 
 public sealed record NodeFailuresInput(string RunId, NodeFailure[] Nodes, DateTime At);
 

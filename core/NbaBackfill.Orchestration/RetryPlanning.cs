@@ -44,7 +44,7 @@ public static class RetryPlanning
         {
             foreach (var s in (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", run.RunId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r))))
             {
-                if (s.Status is "failed" or "blocked" or "terminated") seeds.Add(new NodeKey(ProcessorIds.Parse(s.Processor), s.TargetDate));
+                if (s.Status is NodeStatus.Failed or NodeStatus.Blocked or NodeStatus.Terminated) seeds.Add(new NodeKey(ProcessorIds.Parse(s.Processor), s.TargetDate));
             }
         }
         // Raw rows that appeared since (a fixed data gap) show as unaccounted entities: those nodes must run again too.

@@ -1,3 +1,4 @@
+using NbaBackfill.Planning;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse;
 
@@ -15,8 +16,8 @@ public static class RunTermination
         var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", runId, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
         if (run is null || run.Status != RunStatus.Running) return;
         var unfinished = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", runId, run.StatusDates, ct)).Select(r => StatusRow.From(new Row(r)))
-            .Where(s => s.Status is "pending" or "running")
-            .Select(s => (ITableRow)(s with { Status = "terminated", ErrorMessage = "run terminated", CompletedAt = now })).ToList();
+            .Where(s => s.Status is NodeStatus.Pending or NodeStatus.Running)
+            .Select(s => (ITableRow)(s with { Status = NodeStatus.Terminated, ErrorMessage = "run terminated", CompletedAt = now })).ToList();
         await warehouse.UpsertAsync(TableCatalog.BackfillStatus, unfinished, ct);
         await warehouse.UpsertAsync(TableCatalog.BackfillRuns, [run with { Status = RunStatus.Terminated, CompletedAt = now }], ct);
     }

@@ -1,3 +1,4 @@
+using NbaBackfill.Planning;
 using System.Text;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
@@ -109,8 +110,8 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         var run = RunRow.From(new Row((await Warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, CancellationToken.None)).Single()));
         Assert.Equal((RunStatus.Terminated, true), (run.Status, run.CompletedAt is not null));
         var nodes = (await Warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, CancellationToken.None)).Select(r => StatusRow.From(new Row(r))).ToList();
-        Assert.DoesNotContain(nodes, n => n.Status == "pending");
-        Assert.Contains(nodes, n => n.Status == "terminated");
+        Assert.DoesNotContain(nodes, n => n.Status == NodeStatus.Pending);
+        Assert.Contains(nodes, n => n.Status == NodeStatus.Terminated);
         var status = JsonDocument.Parse((await _api.GetAsync(id, CancellationToken.None)).BodyText).RootElement;
         Assert.Equal(("Terminated", "Terminated"), (status.GetProperty("runtimeStatus").GetString(), status.GetProperty("status").GetString()));
 

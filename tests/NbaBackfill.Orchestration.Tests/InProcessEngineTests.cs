@@ -68,7 +68,7 @@ public sealed class InProcessEngineTests : IDisposable
         var status = (await orchestrated.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", "run-1", CancellationToken.None))
             .Select(r => StatusRow.From(new Row(r))).ToList();
         Assert.Equal(222, status.Count);
-        Assert.All(status, s => Assert.Equal("succeeded", s.Status));
+        Assert.All(status, s => Assert.Equal(NodeStatus.Succeeded, s.Status));
         var run = RunRow.From(new Row(Assert.Single(await orchestrated.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", "run-1", CancellationToken.None))));
         Assert.Equal((RunStatus.Completed, "inprocess"), (run.Status, run.Engine));
     }
@@ -108,7 +108,7 @@ public sealed class InProcessEngineTests : IDisposable
 
         var status = (await inner.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", "run-1", CancellationToken.None))
             .Select(r => StatusRow.From(new Row(r))).ToDictionary(s => (s.Processor, s.TargetDate));
-        Assert.Equal("failed", status[("PSZA", badDate)].Status);
+        Assert.Equal(NodeStatus.Failed, status[("PSZA", badDate)].Status);
         Assert.Contains("corrupt partition", status[("PSZA", badDate)].ErrorMessage, StringComparison.Ordinal);
         var failures = await inner.ReadUnresolvedFailuresAsync(ProcessorId.PSZA, DateRange.Single(badDate), CancellationToken.None);
         Assert.All(failures, f => Assert.Equal(FailureCategory.ProcessingError, f.FailureCategory));
@@ -124,7 +124,7 @@ public sealed class InProcessEngineTests : IDisposable
         {
             Assert.Equal(RunStatus.CompletedWithFailures, outcome.Status);
             // PSZA is read by PCF, PDC and MLFS of the same date only: exactly those three are blocked.
-            var blocked = status.Where(kv => kv.Value.Status == "blocked").Select(kv => kv.Key).OrderBy(k => k.Processor, StringComparer.Ordinal).ToList();
+            var blocked = status.Where(kv => kv.Value.Status == NodeStatus.Blocked).Select(kv => kv.Key).OrderBy(k => k.Processor, StringComparer.Ordinal).ToList();
             Assert.Equal([("MLFS", badDate), ("PCF", badDate), ("PDC", badDate)], blocked);
             Assert.Equal(0, outcome.Progress.Pending);
             var missingDeps = await inner.ReadUnresolvedFailuresAsync(ProcessorId.PCF, DateRange.Single(badDate), CancellationToken.None);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse;
@@ -34,10 +35,10 @@ internal static class StatusCommand
             sb.AppendLine(CultureInfo.InvariantCulture, $"run {row.RunId}: {row.Status}, {row.FromDate:yyyy-MM-dd}..{row.ToDate:yyyy-MM-dd}, engine {row.Engine}, options {row.Options}");
             foreach (var g in nodes.GroupBy(n => n.Processor).OrderBy(g => ProcessorIds.TryParse(g.Key, out var p) ? p : new ProcessorId(g.Key)))
             {
-                sb.AppendLine("  " + g.Key.PadRight(6) + string.Join(", ", g.GroupBy(n => n.Status).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}")) +
+                sb.AppendLine("  " + g.Key.PadRight(6) + string.Join(", ", g.GroupBy(n => n.Status.StoredName()).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}")) +
                     string.Create(CultureInfo.InvariantCulture, $"; {g.Sum(n => n.RowsWritten)} rows, {g.Sum(n => n.FailuresWritten)} failures"));
             }
-            foreach (var n in nodes.Where(n => n.Status is "failed").Take(10))
+            foreach (var n in nodes.Where(n => n.Status is NodeStatus.Failed).Take(10))
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  failed {n.Processor} {n.TargetDate:yyyy-MM-dd} (attempt {n.Attempt}): {n.ErrorMessage}");
             await env.Out.WriteAsync(sb.ToString());
             return ExitCodes.Complete;

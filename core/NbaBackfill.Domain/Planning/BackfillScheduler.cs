@@ -12,6 +12,31 @@ public enum NodeStatus
 
     /// <summary>Not computed: its code and inputs are what its current output was computed from.</summary>
     Fresh,
+
+    /// <summary>Left pending or running by a terminated run (backfill_status only; a retry picks it up).</summary>
+    Terminated,
+}
+
+/// <summary>How node statuses are stored (backfill_status.status): the name in lower case, only at that edge.</summary>
+public static class NodeStatuses
+{
+    private static readonly Dictionary<string, NodeStatus> ByStoredName =
+        Enum.GetValues<NodeStatus>().ToDictionary(StoredName, s => s, StringComparer.Ordinal);
+
+    public static string StoredName(this NodeStatus status) => status switch
+    {
+        NodeStatus.Pending => "pending",
+        NodeStatus.Running => "running",
+        NodeStatus.Succeeded => "succeeded",
+        NodeStatus.Failed => "failed",
+        NodeStatus.Blocked => "blocked",
+        NodeStatus.Fresh => "fresh",
+        NodeStatus.Terminated => "terminated",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static NodeStatus Parse(string stored) =>
+        ByStoredName.TryGetValue(stored, out var s) ? s : throw new FormatException($"unknown node status '{stored}'");
 }
 
 /// <summary>A unit of work: one activity call for contiguous dates of one processor.</summary>
@@ -188,7 +213,7 @@ public static class BackfillScheduler
     /// <summary>Marks nodes Blocked, each with the reason naming the failed or blocked nodes it reads.</summary>
     public static BackfillState Block(BackfillPlan plan, BackfillState state, IReadOnlyList<int> nodes)
     {
-        var marked = MarkBlocked(state, nodes, "blocked");
+        var marked = MarkBlocked(state, nodes, NodeStatus.Blocked.StoredName());
         foreach (var i in nodes) marked.Errors[i] = BlockReason(plan, marked, i);
         return marked;
     }

@@ -1,17 +1,18 @@
+using NbaBackfill.Planning;
 using NbaBackfill.Tables;
 
 namespace NbaBackfill.Warehouse;
 
 /// <summary>One node of one run in backfill_status: progress a user can query with SQL.</summary>
 public sealed record StatusRow(
-    string RunId, string Processor, DateOnly TargetDate, string Status, string? ErrorMessage, int Attempt,
+    string RunId, string Processor, DateOnly TargetDate, NodeStatus Status, string? ErrorMessage, int Attempt,
     DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int RowsWritten, int FailuresWritten) : ITableRow
 {
     public object?[] ToValues() =>
-        [RunId, Processor, TargetDate, Status, ErrorMessage, Attempt, StartedAt, CompletedAt, RowsWritten, FailuresWritten];
+        [RunId, Processor, TargetDate, Status.StoredName(), ErrorMessage, Attempt, StartedAt, CompletedAt, RowsWritten, FailuresWritten];
 
     public static StatusRow From(Row r) => new(
-        r.Str(0), r.Str(1), r.Date(2), r.Str(3), r.StrOrNull(4), r.Int(5), r.TimestampOrNull(6), r.TimestampOrNull(7), r.Int(8), r.Int(9));
+        r.Str(0), r.Str(1), r.Date(2), NodeStatuses.Parse(r.Str(3)), r.StrOrNull(4), r.Int(5), r.TimestampOrNull(6), r.TimestampOrNull(7), r.Int(8), r.Int(9));
 }
 
 /// <summary>One run in backfill_runs.</summary>
