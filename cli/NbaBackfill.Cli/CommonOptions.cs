@@ -2,6 +2,7 @@ using System.CommandLine;
 using NbaBackfill.Api;
 using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
+using NbaBackfill.Validation;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Cli;
@@ -16,9 +17,46 @@ internal static class CommonOptions
         Description = $"the warehouse: a DuckDB file, or bigquery://PROJECT/DATASET (default: $NBA_DB or {DefaultDb})",
     };
 
-    public static Option<string> From(bool required = true) => new("--from") { Description = "first date, YYYY-MM-DD", Required = required };
+    public static Option<DateOnly?> From(bool required = true) => DateOption("--from", "first date, YYYY-MM-DD", required);
 
-    public static Option<string> To(bool required = true) => new("--to") { Description = "last date, YYYY-MM-DD (inclusive)", Required = required };
+    public static Option<DateOnly?> To(bool required = true) => DateOption("--to", "last date, YYYY-MM-DD (inclusive)", required);
+
+    /// <summary>A YYYY-MM-DD option, parsed by the domain's one date rule (a parse error names the option).</summary>
+    public static Option<DateOnly?> DateOption(string name, string description, bool required = false) => new(name)
+    {
+        Description = description,
+        Required = required,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (DateRange.TryParseDate(text, out var date, out var error)) return date;
+            result.AddError($"{name}: {error}");
+            return null;
+        },
+    };
+
+    /// <summary>An option taking one of the domain's words (stop/continue, add/refuse) as its typed value.</summary>
+    public static Option<T> WordOption<T>(string name, string description, IReadOnlyDictionary<string, T> words, T fallback) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result =>
+        {
+            if (BackfillRules.TryParseName(words, result.Tokens.Count > 0 ? result.Tokens[0].Value : null, out var value, out var rule)) return value;
+            result.AddError($"{name}: {rule}");
+            return fallback;
+        },
+    };
+
+    /// <summary>The option that carries a request field, for messages: <c>--max-parallel</c>.</summary>
+    public static string Flag(RequestField field) =>
+        "--" + string.Concat(field.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    /// <summary>Refuses the first broken rule as one line (exit 2).</summary>
+    public static void Require(IReadOnlyList<RuleViolation> violations)
+    {
+        if (violations.Count > 0) throw new UsageException($"{Flag(violations[0].Field)}: {violations[0].Rule}");
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "machine-readable JSON output" };
 
@@ -44,17 +82,11 @@ internal static class CommonOptions
     public static string WorkDir(string target) =>
         Path.GetDirectoryName(Path.GetFullPath(WarehouseConnector.IsBigQuery(target) ? DefaultDb : target))!;
 
-    public static DateOnly ParseDate(string? text, string option)
+    public static DateRange Range(ParseResult result, Option<DateOnly?> from, Option<DateOnly?> to)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new UsageException($"{option} is required (YYYY-MM-DD)");
-        return DateRange.TryParseDate(text, out var date, out var error) ? date : throw new UsageException($"{option}: {error}");
-    }
-
-    public static DateRange Range(ParseResult result, Option<string> from, Option<string> to)
-    {
-        var f = ParseDate(result.GetValue(from), "--from");
-        var t = ParseDate(result.GetValue(to), "--to");
-        if (t < f) throw new UsageException($"--to {DateRange.Format(t)} is before --from {DateRange.Format(f)}");
+        var f = result.GetValue(from) ?? throw new UsageException("--from is required (YYYY-MM-DD)");
+        var t = result.GetValue(to) ?? throw new UsageException("--to is required (YYYY-MM-DD)");
+        Require(BackfillRules.CheckRange(f, t));
         return new DateRange(f, t);
     }
 

@@ -3,10 +3,11 @@ using System.Text.Json;
 using NbaBackfill.Calendar;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
+using NbaBackfill.Validation;
 
 namespace NbaBackfill.Api;
 
-public sealed record ApiOptions(int MaxRangeDays = 400, int MaxBodyBytes = 16 * 1024, int MaxParallelLimit = 64);
+public sealed record ApiOptions(int MaxRangeDays = 400, int MaxBodyBytes = 16 * 1024, int MaxParallelLimit = BackfillRules.MaxParallelLimit);
 
 /// <summary>
 /// Validates a POST /api/backfills body. Every problem names its field and rule; nothing is started unless the
@@ -45,12 +46,6 @@ public static class BackfillRequestParser
             }
             var from = Date(root, "from", errors);
             var to = Date(root, "to", errors);
-            if (from is not null && to is not null)
-            {
-                if (to < from) errors.Add(new FieldError("to", "must not be before from"));
-                else if (to.Value.DayNumber - from.Value.DayNumber + 1 > options.MaxRangeDays)
-                    errors.Add(new FieldError("to", $"range longer than {options.MaxRangeDays} days"));
-            }
             var processors = ProcessorIds.All.ToList();
             if (root.TryGetProperty("processors", out var list))
             {
@@ -69,24 +64,22 @@ public static class BackfillRequestParser
                 }
             }
             var onFailure = OnFailure.Stop;
-            if (root.TryGetProperty("onFailure", out var policy))
+            if (root.TryGetProperty("onFailure", out var policy)
+                && !BackfillRules.TryParseName(BackfillRules.OnFailureNames, policy.ValueKind == JsonValueKind.String ? policy.GetString() : policy.ToString(), out onFailure, out var rule))
             {
-                switch (policy.ValueKind == JsonValueKind.String ? policy.GetString() : null)
-                {
-                    case "stop": onFailure = OnFailure.Stop; break;
-                    case "continue": onFailure = OnFailure.Continue; break;
-                    default: errors.Add(new FieldError("onFailure", "must be \"stop\" or \"continue\"")); break;
-                }
+                errors.Add(new FieldError("onFailure", rule));
             }
-            var maxParallel = Int(root, "maxParallel", 4, 1, options.MaxParallelLimit, errors);
-            var batchSize = Int(root, "batchSize", 200, 1, 400, errors);
+            var maxParallel = Int(root, "maxParallel", BackfillRules.DefaultMaxParallel, errors);
+            var batchSize = Int(root, "batchSize", BackfillRules.DefaultBatchSize, errors);
             var dryRun = Bool(root, "dryRun", errors);
             var skipPreflight = Bool(root, "skipPreflight", errors);
             var force = Bool(root, "force", errors);
-            if (errors.Count > 0) return (null, errors);
-            var request = new BackfillRequest(from!.Value, to!.Value, processors.Distinct().Order().ToList(), onFailure, maxParallel, batchSize,
+            if (from is null || to is null) return (null, errors);
+            var request = new BackfillRequest(from.Value, to.Value, processors.Distinct().Order().ToList(), onFailure, maxParallel, batchSize,
                 skipPreflight ? PreflightMode.Skip : PreflightMode.Add, Force: force);
-            return (new Parsed(request, dryRun), errors);
+            // The request's rules are the domain's, the same the CLI checks; only the syntax above is the API's.
+            errors.AddRange(BackfillRules.Check(request, options.MaxRangeDays, options.MaxParallelLimit).Select(ToFieldError));
+            return errors.Count > 0 ? (null, errors) : (new Parsed(request, dryRun), errors);
         }
     }
 
@@ -107,11 +100,15 @@ public static class BackfillRequestParser
         return null;
     }
 
-    private static int Int(JsonElement root, string field, int fallback, int min, int max, List<FieldError> errors)
+    /// <summary>A rule violation under the field's JSON name (<c>maxParallel</c>).</summary>
+    public static FieldError ToFieldError(RuleViolation violation) =>
+        new(JsonNamingPolicy.CamelCase.ConvertName(violation.Field.ToString()), violation.Rule);
+
+    private static int Int(JsonElement root, string field, int fallback, List<FieldError> errors)
     {
         if (!root.TryGetProperty(field, out var value)) return fallback;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= min && n <= max) return n;
-        errors.Add(new FieldError(field, $"must be a whole number from {min} to {max}"));
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)) return n;
+        errors.Add(new FieldError(field, "must be a whole number"));
         return fallback;
     }
 
@@ -136,8 +133,8 @@ public static class BackfillRequestParser
         var f = Parse(from, "from");
         var t = Parse(to, "to");
         if (f is null || t is null) return null;
-        if (t < f) { errors.Add(new FieldError("to", "must not be before from")); return null; }
-        if (t.Value.DayNumber - f.Value.DayNumber + 1 > options.MaxRangeDays) { errors.Add(new FieldError("to", $"range longer than {options.MaxRangeDays} days")); return null; }
-        return (f.Value, t.Value);
+        var broken = BackfillRules.CheckRange(f.Value, t.Value, options.MaxRangeDays);
+        errors.AddRange(broken.Select(ToFieldError));
+        return broken.Count > 0 ? null : (f.Value, t.Value);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NbaBackfill.Calendar;
 using NbaBackfill.Raw;
 using NbaBackfill.Validation;
 using NbaBackfill.Versions;
@@ -126,5 +127,5 @@ public sealed class LocalFolderLanding(string root) : IRawLanding
     internal static bool IsDateFolder(string name, out DateOnly date) => Calendar.DateRange.TryParseDate(name, out date, out _);
 
     internal static string DateFolder(DateOnly date) =>
-        date == DateOnly.MinValue ? Undated : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        date == DateOnly.MinValue ? Undated : DateRange.Format(date);
 }

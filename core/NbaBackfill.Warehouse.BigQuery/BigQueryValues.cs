@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NbaBackfill.Calendar;
 using NbaBackfill.Tables;
 
 namespace NbaBackfill.Warehouse.BigQuery;
@@ -91,7 +92,7 @@ public static class BigQueryValues
         double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity"
         : d.ToString("R", CultureInfo.InvariantCulture);
 
-    public static string FormatDate(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string FormatDate(DateOnly d) => DateRange.Format(d);
 
     /// <summary>The canonical timestamp text BigQuery accepts in loads and parameters (UTC, microseconds).</summary>
     public static string FormatTimestamp(DateTimeOffset t) =>
@@ -154,7 +155,7 @@ public static class BigQueryValues
             ColumnType.Int64 => long.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture),
             ColumnType.Float64 => ParseDouble(v.GetValue<string>()),
             ColumnType.Bool => v.GetValue<string>() == "true",
-            ColumnType.Date => DateOnly.ParseExact(v.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ColumnType.Date => DateOnly.ParseExact(v.GetValue<string>(), DateRange.IsoFormat, CultureInfo.InvariantCulture),
             ColumnType.Timestamp => new DateTimeOffset(Epoch.AddTicks(long.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture) * 10)),
             ColumnType.Float64Array => v.AsArray().Select(e => ParseDouble(e!["v"]!.GetValue<string>())).ToArray(),
             ColumnType.StringArray => v.AsArray().Select(e => e!["v"]!.GetValue<string>()).ToArray(),

@@ -7,7 +7,7 @@ public class CommandsTests
     public static TheoryData<string[], string> BadArguments => new()
     {
         { ["process", "--processor", "PSZA", "--from", "2021-13-01", "--to", "2021-12-31"], "--from: not a date in YYYY-MM-DD form: '2021-13-01'" },
-        { ["process", "--processor", "PSZA", "--from", "2021-12-31", "--to", "2021-12-01"], "--to 2021-12-01 is before --from 2021-12-31" },
+        { ["process", "--processor", "PSZA", "--from", "2021-12-31", "--to", "2021-12-01"], "--to: 2021-12-01 is before from 2021-12-31" },
         { ["process", "--processor", "XYZ", "--from", "2021-12-01", "--to", "2021-12-31"], "unknown processor 'XYZ' (known: PGS, PSZA, TDZA, PCF, PDC, MLFS)" },
         { ["process", "--from", "2021-12-01", "--to", "2021-12-31"], "Option '--processor' is required." },
         { ["reconcile", "--from", "yesterday", "--to", "2021-12-31"], "--from: not a date in YYYY-MM-DD form: 'yesterday'" },
@@ -21,7 +21,7 @@ public class CommandsTests
         { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--engine", "netherite"], "--engine: 'netherite' is not inprocess or azurestorage" },
         { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--processor-caps", "PDC=x"], "--processor-caps: 'PDC=x' is not PROCESSOR=N with N >= 1" },
         { ["run", "--from", "2021-11-01", "--to", "2021-11-30", "--inject-faults", "0.9"], "--inject-faults: 0.9 is not between 0 and 0.5" },
-        { ["plan", "--from", "2021-11-30", "--to", "2021-11-01"], "--to 2021-11-01 is before --from 2021-11-30" },
+        { ["plan", "--from", "2021-11-30", "--to", "2021-11-01"], "--to: 2021-11-01 is before from 2021-11-30" },
         { ["retry", "--engine", "x"], "--engine: 'x' is not inprocess or azurestorage" },
         { ["serve", "--port", "70000"], "--port: 70000 is not a port number" },
         { ["run", "--from", "9999-12-31", "--to", "9999-12-31"], "--from: outside 1946-01-01..2100-12-31: 9999-12-31" },
@@ -41,11 +41,11 @@ public class CommandsTests
         { ["daily", "--catch-up-days", "0"], "--catch-up-days: 0 is not between 1 and 60" },
         { ["daily", "--landing", "ftp"], "--landing: 'ftp' is not local or blob" },
         { ["daily", "--today", "2021-13-01"], "--today: " },
-        { ["stale", "--from", "2021-11-05", "--to", "2021-11-01"], "--to 2021-11-01 is before --from 2021-11-05" },
+        { ["stale", "--from", "2021-11-05", "--to", "2021-11-01"], "--to: 2021-11-01 is before from 2021-11-05" },
         { ["run", "--stale", "--from", "2021-11-01", "--to", "2021-11-02"], "--stale takes no --from/--to/--force" },
         { ["run", "--processors", "PGS"], "--from is required (YYYY-MM-DD)" },
         { ["load", "--season-dir", ".", "--to", "2021-11-01"], "give both --from and --to, or neither" },
-        { ["land", "--season-dir", ".", "--from", "2021-11-01", "--to", "2021-10-01"], "--to 2021-10-01 is before --from 2021-11-01" },
+        { ["land", "--season-dir", ".", "--from", "2021-11-01", "--to", "2021-10-01"], "--to: 2021-10-01 is before from 2021-11-01" },
         { ["status", "--db", "bigquery://Bad`Project/nba"], "'Bad`Project' is not a Google Cloud project id" },
         { ["status", "--db", "bigquery://my-project-1/nba;drop"], "'nba;drop' is not a BigQuery dataset id" },
     };

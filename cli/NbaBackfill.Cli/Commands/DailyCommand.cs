@@ -18,7 +18,7 @@ internal static class DailyCommand
         var landingOption = new Option<string>("--landing") { Description = "local (default: .nba/landing, where load lands) or blob", DefaultValueFactory = _ => "local" };
         var container = new Option<string>("--container") { Description = "blob landing container (default raw)", DefaultValueFactory = _ => "raw" };
         var storage = LandCommand.Storage();
-        var today = new Option<string?>("--today") { Description = "the tick's date, YYYY-MM-DD (default: today, UTC); the window ends the day before" };
+        var today = CommonOptions.DateOption("--today", "the tick's date, YYYY-MM-DD (default: today, UTC); the window ends the day before");
         var catchUp = new Option<int>("--catch-up-days") { Description = "days before today in the window (1-60, default 7)", DefaultValueFactory = _ => 7 };
         var db = CommonOptions.Db();
         var command = new Command("daily", "One tick of the daily run: ingest landed dates, compute what is stale in the window") { landingOption, container, storage, today, catchUp, db };
@@ -26,7 +26,7 @@ internal static class DailyCommand
         {
             var days = result.GetValue(catchUp);
             if (days is < 1 or > 60) throw new UsageException($"--catch-up-days: {days} is not between 1 and 60");
-            DateOnly? day = result.GetValue(today) is { } text ? CommonOptions.ParseDate(text, "--today") : null;
+            var day = result.GetValue(today);
             var dbPath = CommonOptions.DbPath(result, db, env);
             IRawLanding landing = result.GetValue(landingOption) switch
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NbaBackfill.Calendar;
 using NbaBackfill.Reconciliation;
 
 namespace NbaBackfill.Cli.Commands;
@@ -45,7 +46,7 @@ internal static class ReconcileCommand
     {
         var o = new Dictionary<string, object?>();
         if (processor is not null) o["processor"] = processor;
-        if (date is not null) o["date"] = date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (date is not null) o["date"] = DateRange.Format(date.Value);
         o["expected"] = c.Expected;
         o["has_record"] = c.HasRecord;
         o["has_failure"] = c.HasFailure;
@@ -66,7 +67,7 @@ internal static class ReconcileCommand
             Line(sb, r.Processor.ToString(), r.Totals);
             if (perDate)
             {
-                foreach (var d in r.Dates) Line(sb, "  " + d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Counts);
+                foreach (var d in r.Dates) Line(sb, "  " + DateRange.Format(d.Date), d.Counts);
             }
         }
         var clean = report.All(r => r.Totals.IsClean);

@@ -9,6 +9,7 @@ using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
+using NbaBackfill.Validation;
 using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Cli.Commands;
@@ -26,9 +27,9 @@ internal static class RunCommand
         var json = CommonOptions.Json();
         var seasonDir = new Option<string?>("--season-dir") { Description = "load this season folder first" };
         var processors = new Option<string?>("--processors") { Description = "comma-separated subset (default: all six)" };
-        var onFailure = new Option<string>("--on-failure") { Description = "stop (default) or continue", DefaultValueFactory = _ => "stop" };
-        var maxParallel = new Option<int>("--max-parallel") { Description = "activities at once (default 4)", DefaultValueFactory = _ => 4 };
-        var batchSize = new Option<int>("--batch-size") { Description = "contiguous dates per activity (default 200: per-activity overhead dominates)", DefaultValueFactory = _ => 200 };
+        var onFailure = CommonOptions.WordOption("--on-failure", "stop (default) or continue", BackfillRules.OnFailureNames, OnFailure.Stop);
+        var maxParallel = new Option<int>("--max-parallel") { Description = $"activities at once (default {BackfillRules.DefaultMaxParallel})", DefaultValueFactory = _ => BackfillRules.DefaultMaxParallel };
+        var batchSize = new Option<int>("--batch-size") { Description = $"contiguous dates per activity (default {BackfillRules.DefaultBatchSize}: per-activity overhead dominates)", DefaultValueFactory = _ => BackfillRules.DefaultBatchSize };
         var engineOption = new Option<string>("--engine") { Description = "inprocess (default) or azurestorage", DefaultValueFactory = _ => "inprocess" };
         var storage = new Option<string?>("--storage") { Description = "azurestorage: connection string (default: $NBA_DURABLE_STORAGE or UseDevelopmentStorage=true)" };
         var taskHub = new Option<string>("--task-hub") { Description = "azurestorage: task hub name", DefaultValueFactory = _ => "nbabackfill" };
@@ -38,7 +39,7 @@ internal static class RunCommand
         var faults = new Option<double>("--inject-faults") { Description = "chaos: fail this share of warehouse writes with transient errors (0..0.5, default 0)" };
         var faultSeed = new Option<int>("--fault-seed") { Description = "seed of --inject-faults", DefaultValueFactory = _ => 1 };
         var reportsContainer = new Option<string?>("--reports-container") { Description = "write run reports to this Blob container (reports/{run-id}/) instead of .nba/reports/" };
-        var preflight = new Option<string>("--preflight") { Description = "add (default): plan missing upstream; refuse: exit 3 listing it", DefaultValueFactory = _ => "add" };
+        var preflight = CommonOptions.WordOption("--preflight", "add (default): plan missing upstream; refuse: exit 3 listing it", BackfillRules.PreflightNames, PreflightMode.Add);
         var command = new Command(dryRunOnly ? "plan" : "run", dryRunOnly ? "Show the plan of a backfill (= run --dry-run)" : "Backfill a date range through all processors, durably")
         {
             from, to, db, json, seasonDir, processors, onFailure, maxParallel, batchSize, engineOption, storage, taskHub, skipPreflight, preflight,
@@ -53,16 +54,9 @@ internal static class RunCommand
                 throw new UsageException("--stale takes no --from/--to/--force: it runs every stale node of the warehouse");
             }
             var range = staleOnly ? new DateRange(DateRange.Earliest, DateRange.Earliest) : CommonOptions.Range(result, from, to);
-            var policy = result.GetValue(onFailure) switch
-            {
-                "stop" => OnFailure.Stop,
-                "continue" => OnFailure.Continue,
-                var other => throw new UsageException($"--on-failure: '{other}' is not stop or continue"),
-            };
+            var policy = result.GetValue(onFailure);
             var parallel = result.GetValue(maxParallel);
-            if (parallel is < 1 or > 64) throw new UsageException($"--max-parallel: {parallel} is not between 1 and 64");
             var batch = result.GetValue(batchSize);
-            if (batch is < 1 or > 400) throw new UsageException($"--batch-size: {batch} is not between 1 and 400");
             var engineName = result.GetValue(engineOption);
             if (engineName is not ("inprocess" or "azurestorage"))
             {
@@ -73,14 +67,10 @@ internal static class RunCommand
             {
                 throw new UsageException($"--task-hub: '{hub}' must be 3-45 letters or digits, starting with a letter");
             }
-            var mode = result.GetValue(skipPreflight) ? PreflightMode.Skip : result.GetValue(preflight) switch
-            {
-                "add" => PreflightMode.Add,
-                "refuse" => PreflightMode.Refuse,
-                var other => throw new UsageException($"--preflight: '{other}' is not add or refuse"),
-            };
+            var mode = result.GetValue(skipPreflight) ? PreflightMode.Skip : result.GetValue(preflight);
             var request = new BackfillRequest(range.From, range.To, CommonOptions.Processors(result.GetValue(processors)), policy, parallel, batch, mode,
                 ParseCaps(result.GetValue(caps)), Force: result.GetValue(force));
+            CommonOptions.Require(BackfillRules.Check(request)); // the API's rules too (bar its range bound)
             var asJson = result.GetValue(json);
 
             var faultRate = result.GetValue(faults);
@@ -226,7 +216,7 @@ internal static class RunCommand
         var r = plan.Request;
         sb.AppendLine(CultureInfo.InvariantCulture, $"plan {r.From:yyyy-MM-dd}..{r.To:yyyy-MM-dd}: {plan.GameDates.Count} game date(s), {plan.NoGameDates.Count} NO_GAMES date(s), {plan.Nodes.Count} node(s)");
         foreach (var g in plan.Nodes.GroupBy(n => n.Processor)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {g.Key,-5} {g.Count(),4} node(s) {g.First().Date:yyyy-MM-dd} .. {g.Last().Date:yyyy-MM-dd}");
-        if (plan.NoGameDates.Count > 0) sb.AppendLine("  NO_GAMES: " + string.Join(", ", plan.NoGameDates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        if (plan.NoGameDates.Count > 0) sb.AppendLine("  NO_GAMES: " + string.Join(", ", plan.NoGameDates.Select(DateRange.Format)));
         var (waves, batches) = Simulate(plan);
         sb.AppendLine(CultureInfo.InvariantCulture, $"  waves: {waves}, activities: {batches} (batch size {r.BatchSize}, max parallel {r.MaxParallel}, on failure {r.OnFailure.ToString().ToLowerInvariant()})");
         if (bootstrap.Count > 0)

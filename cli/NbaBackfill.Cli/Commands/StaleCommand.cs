@@ -44,7 +44,7 @@ internal static class StaleCommand
     }
 
     /// <summary>--from/--to together, or neither (null).</summary>
-    internal static DateRange? OptionalRange(ParseResult result, Option<string> from, Option<string> to)
+    internal static DateRange? OptionalRange(ParseResult result, Option<DateOnly?> from, Option<DateOnly?> to)
     {
         var (f, t) = (result.GetValue(from), result.GetValue(to));
         if (f is null && t is null) return null;

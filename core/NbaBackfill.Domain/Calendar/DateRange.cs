@@ -47,7 +47,7 @@ public readonly record struct DateRange
     public static bool TryParseDate(string? text, out DateOnly date, out string error)
     {
         error = "";
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        if (!DateOnly.TryParseExact(text, IsoFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
         {
             error = $"not a date in YYYY-MM-DD form: {Validation.Identifiers.Quote(text)}";
             return false;
@@ -60,7 +60,10 @@ public readonly record struct DateRange
         return true;
     }
 
-    public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Format(DateOnly date) => date.ToString(IsoFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The one date form of the product: files, CSV, JSON, options, messages.</summary>
+    public const string IsoFormat = "yyyy-MM-dd";
 
     public override string ToString() => $"{Format(From)}..{Format(To)}";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
 
 namespace NbaBackfill.Failures;
@@ -84,7 +85,7 @@ public sealed class FailureRecorder(ProcessorId processor, RunStamp stamp)
             processor, date, entityId, entityType, category, reason, canRetry, missingIds, failureType, isCorrectable, expected,
             actual, missingDates, rawChecked, ResolutionStatus.Unresolved, null, stamp.RunId, stamp.CreatedAt));
 
-    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Iso(DateOnly d) => DateRange.Format(d);
 
     private static string Json(IEnumerable<string> values) => JsonSerializer.Serialize(values);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NbaBackfill.Calendar;
 using NbaBackfill.Validation;
 
 namespace NbaBackfill.Raw;
@@ -297,5 +298,5 @@ public static class SeasonParser
     }
 
     private static bool TryDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        DateOnly.TryParseExact(text, DateRange.IsoFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 }

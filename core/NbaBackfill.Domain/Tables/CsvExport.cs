@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NbaBackfill.Calendar;
 using NbaBackfill.Raw;
 
 namespace NbaBackfill.Tables;
@@ -33,7 +34,7 @@ public static class CsvExport
         string s => CsvReader.Escape(s),
         bool b => b ? "true" : "false",
         double d => FormatDouble(d),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateOnly d => DateRange.Format(d),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
         double[] ds => CsvReader.Escape("[" + string.Join(",", ds.Select(FormatDouble)) + "]"),
         string[] ss => CsvReader.Escape("[" + string.Join(",", ss.Select(s => "\"" + s + "\"")) + "]"),
