@@ -170,9 +170,10 @@ public sealed partial class BackfillActivities(
             var processors = input.Request.Processors.Select(p => p.ToString()).ToHashSet();
             foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
             {
-                failures.AddRange((await warehouse.ReadProjectedAsync(table, range,
-                        ["processor_name", "analysis_date", "failure_category", "failure_type", "is_correctable", "resolution_status"], false,
-                        r => (Processor: r.Str(0), Facts: new RunReports.FailureFacts(ProcessorIds.Parse(r.Str(0)), r.Str(4), r.Str(8), r.Bool(9)), Status: r.Str(14)), ct))
+                failures.AddRange((await warehouse.ReadColumnsAsync(table, range,
+                        ["processor_name", "analysis_date", "failure_category", "failure_type", "is_correctable", "resolution_status"],
+                        r => (Processor: r.Str("processor_name"), Facts: new RunReports.FailureFacts(ProcessorIds.Parse(r.Str("processor_name")),
+                            r.Str("failure_category"), r.Str("failure_type"), r.Bool("is_correctable")), Status: r.Str("resolution_status")), ct))
                     .Where(f => processors.Contains(f.Processor) && f.Status != ResolutionStatus.Resolved).Select(f => f.Facts));
             }
             await reports.WriteAsync(input.RunId, RunReports.Render(outcome, failures), ct);

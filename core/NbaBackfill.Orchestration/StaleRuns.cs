@@ -15,9 +15,9 @@ public static class StaleRuns
     /// <summary>The game dates of every loaded season (null: nothing loaded).</summary>
     public static async Task<DateRange?> LoadedRangeAsync(IWarehouse warehouse, CancellationToken ct)
     {
-        var seasons = (await warehouse.ReadAllAsync(TableCatalog.RawSeasons, null, ct)).Select(r => new Row(r))
-            .Where(r => r.Date(2) != DateOnly.MinValue).ToList();
-        return seasons.Count == 0 ? null : new DateRange(seasons.Min(r => r.Date(2)), seasons.Max(r => r.Date(3)));
+        var seasons = (await warehouse.ReadAllAsync(TableCatalog.RawSeasons, null, ct)).Select(r => RawSeasonRow.From(new Row(r)))
+            .Where(r => r.HasGames).ToList();
+        return seasons.Count == 0 ? null : new DateRange(seasons.Min(r => r.FirstGameDate), seasons.Max(r => r.LastGameDate));
     }
 
     public static async Task<IReadOnlyList<StaleNode>> FindAsync(

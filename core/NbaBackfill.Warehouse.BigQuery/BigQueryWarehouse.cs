@@ -87,7 +87,7 @@ public sealed class BigQueryWarehouse : IWarehouse
     public async Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct)
     {
         var table = TableCatalog.RawSeasons;
-        var seasons = await SelectAsync(table, ["season"], $"SELECT season FROM {Ref(table)} WHERE has_shot_zones", [], r => r.Str(0), ct);
+        var seasons = await SelectAsync(table, ["season"], $"SELECT season FROM {Ref(table)} WHERE has_shot_zones", [], r => RawSeasonRow.From(r).Season, ct);
         return seasons.ToHashSet(StringComparer.Ordinal);
     }
 
@@ -197,11 +197,11 @@ public sealed class BigQueryWarehouse : IWarehouse
         var seasonParameter = BigQueryValues.Parameter("season", ColumnType.String, season.Season);
         var seasons = TableCatalog.RawSeasons;
         var previous = await SelectAsync(seasons, seasons.ColumnNames.ToList(),
-            $"SELECT {Columns(seasons)} FROM {Ref(seasons)} WHERE season = @season", [seasonParameter.DeepClone()], r => r.Values, ct);
+            $"SELECT {Columns(seasons)} FROM {Ref(seasons)} WHERE season = @season", [seasonParameter.DeepClone()], RawSeasonRow.From, ct);
         var seasonRow = previous.SingleOrDefault();
         // The partitions to name: this load's dates, or (whole season) its dates and the replaced load's span.
         var dates = load.Dates is { } scope ? [scope.From, scope.To]
-            : rows.GameDates.Concat(previous.SelectMany(p => new[] { (DateOnly)p[2]!, (DateOnly)p[3]! })).Where(d => d != DateOnly.MinValue).ToList();
+            : rows.GameDates.Concat(previous.SelectMany(p => new[] { p.FirstGameDate, p.LastGameDate })).Where(d => d != DateOnly.MinValue).ToList();
         var span = dates.Count > 0 ? new DateRange(dates.Min(), dates.Max()) : DateRange.Single(DateRange.Earliest);
         var everything = new DateRange(DateRange.Earliest, DateRange.Latest);
         var parameters = RangeParameters(span);

@@ -113,7 +113,7 @@ public sealed class DuckDbWarehouse : IWarehouse
     public async Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct)
     {
         var rows = await QueryAsync(TableCatalog.RawSeasons,
-            $"SELECT {DuckDbSql.Columns(TableCatalog.RawSeasons)} FROM raw_seasons WHERE has_shot_zones", [], r => r.Str(0), ct);
+            $"SELECT {DuckDbSql.Columns(TableCatalog.RawSeasons)} FROM raw_seasons WHERE has_shot_zones", [], r => RawSeasonRow.From(r).Season, ct);
         return rows.ToHashSet(StringComparer.Ordinal);
     }
 
@@ -212,7 +212,7 @@ public sealed class DuckDbWarehouse : IWarehouse
             var previous = await QueryOnAsync(conn, versions, $"SELECT {DuckDbSql.Columns(versions)} FROM {versions.Name} WHERE {inSeason}", [], RawVersionRow.From, ct);
             var seasons = TableCatalog.RawSeasons;
             var seasonRow = (await QueryOnAsync(conn, seasons,
-                $"SELECT {DuckDbSql.Columns(seasons)} FROM {seasons.Name} WHERE season = '{DuckDbSql.Escape(season.Season)}'", [], r => r.Values, ct)).SingleOrDefault();
+                $"SELECT {DuckDbSql.Columns(seasons)} FROM {seasons.Name} WHERE season = '{DuckDbSql.Escape(season.Season)}'", [], RawSeasonRow.From, ct)).SingleOrDefault();
             foreach (var table in new[] { TableCatalog.RawGames, TableCatalog.RawBoxScores, TableCatalog.RawShotZones, TableCatalog.RawRejects, versions })
             {
                 await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE {inSeason}", ct);

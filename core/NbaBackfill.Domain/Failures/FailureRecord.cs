@@ -68,17 +68,25 @@ public sealed record FailureRecord(
 
     public bool IsUnresolved => ResolutionStatus != Failures.ResolutionStatus.Resolved;
 
-    public object?[] ToValues() =>
-    [
-        ProcessorName.ToString(), AnalysisDate, EntityId, EntityType, FailureCategory, FailureReason, CanRetry, MissingGameIds,
-        FailureType, IsCorrectable, ExpectedGameCount, ActualGameCount, MissingGameDates, RawDataChecked, ResolutionStatus,
-        ResolvedAt, RunId, CreatedAt,
-    ];
+    /// <summary>analytics_failures (Phase 3); <see cref="Precompute"/> has the same columns.</summary>
+    public static TableSchema<FailureRecord> Analytics { get; } = new("analytics_failures", c => new FailureRecord(
+        ProcessorIds.ParseStored(c.Str("processor_name", r => r.ProcessorName.Name)), c.Date("analysis_date", r => r.AnalysisDate),
+        c.Str("entity_id", r => r.EntityId), c.Str("entity_type", r => r.EntityType), c.Str("failure_category", r => r.FailureCategory),
+        c.Str("failure_reason", r => r.FailureReason), c.Bool("can_retry", r => r.CanRetry),
+        c.StrOrNull("missing_game_ids", r => r.MissingGameIds), c.Str("failure_type", r => r.FailureType),
+        c.Bool("is_correctable", r => r.IsCorrectable), c.IntOrNull("expected_game_count", r => r.ExpectedGameCount),
+        c.IntOrNull("actual_game_count", r => r.ActualGameCount), c.StrOrNull("missing_game_dates", r => r.MissingGameDates),
+        c.Bool("raw_data_checked", r => r.RawDataChecked), c.Str("resolution_status", r => r.ResolutionStatus),
+        c.TimeOrNull("resolved_at", r => r.ResolvedAt), c.Str("run_id", r => r.RunId), c.Time("created_at", r => r.CreatedAt)),
+        Key: ["processor_name", "analysis_date", "entity_id", "failure_category", "created_at"],
+        PartitionColumn: "analysis_date", Clustering: ["processor_name", "entity_id"]);
 
-    public static FailureRecord From(Row r) => new(
-        ProcessorIds.Parse(r.Str(0)), r.Date(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5), r.Bool(6), r.StrOrNull(7), r.Str(8),
-        r.Bool(9), r.IntOrNull(10), r.IntOrNull(11), r.StrOrNull(12), r.Bool(13), r.Str(14), r.TimestampOrNull(15), r.Str(16),
-        r.Timestamp(17));
+    /// <summary>precompute_failures (Phase 4).</summary>
+    public static TableSchema<FailureRecord> Precompute { get; } = Analytics.Named("precompute_failures");
+
+    public object?[] ToValues() => Analytics.ToValues(this);
+
+    public static FailureRecord From(Row r) => Analytics.From(r);
 
     /// <summary>
     /// Same failure in substance (record equality over everything but its history: resolution, run, time): what a

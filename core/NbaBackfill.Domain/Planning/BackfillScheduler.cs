@@ -35,6 +35,9 @@ public static class NodeStatuses
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
+    /// <summary><see cref="Parse"/>, with the placeholder a table declaration records (null).</summary>
+    public static NodeStatus ParseStored(string? stored) => stored is null ? default : Parse(stored);
+
     public static NodeStatus Parse(string stored) =>
         ByStoredName.TryGetValue(stored, out var s) ? s : throw new FormatException($"unknown node status '{stored}'");
 }

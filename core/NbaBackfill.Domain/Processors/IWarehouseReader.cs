@@ -23,3 +23,18 @@ public interface IWarehouseReader
     /// <summary>A processor's failures on the range that are not RESOLVED.</summary>
     Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct);
 }
+
+public static class WarehouseReaderExtensions
+{
+    /// <summary>
+    /// Only the named columns (optionally distinct rows), read by name: key-only reads (reconciliation, planning,
+    /// reports) skip the wide rows without counting column positions.
+    /// </summary>
+    public static Task<IReadOnlyList<T>> ReadColumnsAsync<T>(
+        this IWarehouseReader warehouse, TableSchema table, DateRange range, IReadOnlyList<string> columns, Func<NamedRow, T> map,
+        CancellationToken ct, bool distinct = false)
+    {
+        var index = columns.ToDictionary(c => c, table.IndexOf, StringComparer.Ordinal);
+        return warehouse.ReadProjectedAsync(table, range, columns, distinct, r => map(new NamedRow(index, r.Values)), ct);
+    }
+}

@@ -11,25 +11,22 @@ public sealed record MlfsRow(
     DateOnly GameDate, string Season, long PlayerId, IReadOnlyList<double> Features, IReadOnlyList<string> FeatureNames,
     string FeatureVersion, int FeatureCount, double FeatureQualityScore) : IOutputRow
 {
-    public static TableSchema Schema { get; } = new(
-        "ml_feature_store_v2",
-        [
-            Col.Date("game_date"), Col.Str("season"), Col.Int("player_id"),
-            new Column("features", ColumnType.Float64Array), new Column("feature_names", ColumnType.StringArray),
-            Col.Str("feature_version"), Col.Int("feature_count"), Col.Dbl("feature_quality_score", false),
-        ],
+    public static TableSchema<MlfsRow> Table { get; } = new("ml_feature_store_v2", c => new MlfsRow(
+        c.Date("game_date", r => r.GameDate), c.Str("season", r => r.Season), c.Int64("player_id", r => r.PlayerId),
+        c.Doubles("features", r => [.. r.Features]), c.Strings("feature_names", r => [.. r.FeatureNames]),
+        c.Str("feature_version", r => r.FeatureVersion), c.Int("feature_count", r => r.FeatureCount),
+        c.Dbl("feature_quality_score", r => r.FeatureQualityScore)),
         Key: ["game_date", "player_id"], PartitionColumn: "game_date", Clustering: ["player_id"]);
+
+    public static TableSchema Schema => Table.Schema;
 
     public DateOnly Date => GameDate;
 
     public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
-    public object?[] ToValues() =>
-        [GameDate, Season, PlayerId, Features.ToArray(), FeatureNames.ToArray(), FeatureVersion, FeatureCount, FeatureQualityScore];
+    public object?[] ToValues() => Table.ToValues(this);
 
-    public static MlfsRow From(Row r) => new(
-        r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture),
-        ((double[])r.Values[3]!), (string[])r.Values[4]!, r.Str(5), r.Int(6), r.Dbl(7));
+    public static MlfsRow From(Row r) => Table.From(r);
 }
 
 /// <summary>
@@ -80,8 +77,8 @@ public static class MlFeatureStoreProcessor
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
         await Schedule.GameDatesAsync(warehouse, range, ct),
-        await warehouse.ReadProjectedAsync(PgsRow.Schema, range, ["game_date", "season", "player_id", "opponent_abbr", "is_home"], false,
-            r => new PlayerGame(r.Date(0), r.Str(2), Convert.ToInt64(r.Values[3], CultureInfo.InvariantCulture), r.Str(7), r.Bool(8)), ct),
+        await warehouse.ReadColumnsAsync(PgsRow.Schema, range, ["game_date", "season", "player_id", "opponent_abbr", "is_home"],
+            r => new PlayerGame(r.Date("game_date"), r.Str("season"), r.Int64("player_id"), r.Str("opponent_abbr"), r.Bool("is_home")), ct),
         await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
         await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
         await warehouse.ReadAsync(PcfRow.Schema, range, PcfRow.From, ct),

@@ -11,28 +11,23 @@ public sealed record PcfRow(
     DateOnly GameDate, string Season, long PlayerId, string TeamAbbr, string OpponentAbbr, bool IsHome, int? DaysRest,
     bool IsBackToBack, int GamesLast7Days, int MinutesLast7Days, double FatigueScore, double? ShotZoneMismatch) : IOutputRow
 {
-    public static TableSchema Schema { get; } = new(
-        "player_composite_factors",
-        [
-            Col.Date("game_date"), Col.Str("season"), Col.Int("player_id"), Col.Str("team_abbr"), Col.Str("opponent_abbr"),
-            Col.Bool("is_home"), Col.Int("days_rest", true), Col.Bool("is_back_to_back"), Col.Int("games_last_7_days"),
-            Col.Int("minutes_last_7_days"), Col.Dbl("fatigue_score", false), Col.Dbl("shot_zone_mismatch"),
-        ],
+    public static TableSchema<PcfRow> Table { get; } = new("player_composite_factors", c => new PcfRow(
+        c.Date("game_date", r => r.GameDate), c.Str("season", r => r.Season), c.Int64("player_id", r => r.PlayerId),
+        c.Str("team_abbr", r => r.TeamAbbr), c.Str("opponent_abbr", r => r.OpponentAbbr), c.Bool("is_home", r => r.IsHome),
+        c.IntOrNull("days_rest", r => r.DaysRest), c.Bool("is_back_to_back", r => r.IsBackToBack),
+        c.Int("games_last_7_days", r => r.GamesLast7Days), c.Int("minutes_last_7_days", r => r.MinutesLast7Days),
+        c.Dbl("fatigue_score", r => r.FatigueScore), c.DblOrNull("shot_zone_mismatch", r => r.ShotZoneMismatch)),
         Key: ["game_date", "player_id"], PartitionColumn: "game_date", Clustering: ["player_id"]);
+
+    public static TableSchema Schema => Table.Schema;
 
     public DateOnly Date => GameDate;
 
     public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
-    public object?[] ToValues() =>
-    [
-        GameDate, Season, PlayerId, TeamAbbr, OpponentAbbr, IsHome, DaysRest, IsBackToBack, GamesLast7Days,
-        MinutesLast7Days, FatigueScore, ShotZoneMismatch,
-    ];
+    public object?[] ToValues() => Table.ToValues(this);
 
-    public static PcfRow From(Row r) => new(
-        r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture), r.Str(3), r.Str(4), r.Bool(5),
-        r.IntOrNull(6), r.Bool(7), r.Int(8), r.Int(9), r.Dbl(10), r.DblOrNull(11));
+    public static PcfRow From(Row r) => Table.From(r);
 }
 
 /// <summary>

@@ -16,36 +16,29 @@ public sealed record PdcRow(
     StatAverages Ast, StatAverages Minutes, StatAverages Fga, StatAverages Fg3a, int GamesPlayedSeason,
     int GamesLast14Days, int TeamGamesLast14Days, double Completeness) : IOutputRow
 {
-    public static readonly string[] Stats = ["pts", "reb", "ast", "minutes", "fga", "fg3a"];
-
-    public static TableSchema Schema { get; } = new(
-        "player_daily_cache",
-        [
-            Col.Date("cache_date"), Col.Str("season"), Col.Int("player_id"), Col.Str("team_abbr"),
-            .. Stats.SelectMany(s => new[] { Col.Dbl($"{s}_avg_last_5", false), Col.Dbl($"{s}_avg_last_10", false), Col.Dbl($"{s}_avg_season", false) }),
-            Col.Int("games_played_season"), Col.Int("games_last_14_days"), Col.Int("team_games_last_14_days"),
-            Col.Dbl("completeness", false),
-        ],
+    public static TableSchema<PdcRow> Table { get; } = new("player_daily_cache", c => new PdcRow(
+        c.Date("cache_date", r => r.CacheDate), c.Str("season", r => r.Season), c.Int64("player_id", r => r.PlayerId),
+        c.Str("team_abbr", r => r.TeamAbbr), Averages(c, "pts", r => r.Pts), Averages(c, "reb", r => r.Reb),
+        Averages(c, "ast", r => r.Ast), Averages(c, "minutes", r => r.Minutes), Averages(c, "fga", r => r.Fga),
+        Averages(c, "fg3a", r => r.Fg3a), c.Int("games_played_season", r => r.GamesPlayedSeason),
+        c.Int("games_last_14_days", r => r.GamesLast14Days), c.Int("team_games_last_14_days", r => r.TeamGamesLast14Days),
+        c.Dbl("completeness", r => r.Completeness)),
         Key: ["cache_date", "player_id"], PartitionColumn: "cache_date", Clustering: ["player_id"]);
+
+    public static TableSchema Schema => Table.Schema;
+
+    /// <summary>A stat's three averages: {stat}_avg_last_5, _last_10, _season.</summary>
+    private static StatAverages Averages(Columns<PdcRow> c, string stat, Func<PdcRow, StatAverages> get) => new(
+        c.Dbl($"{stat}_avg_last_5", r => get(r).Last5), c.Dbl($"{stat}_avg_last_10", r => get(r).Last10),
+        c.Dbl($"{stat}_avg_season", r => get(r).Season));
 
     public DateOnly Date => CacheDate;
 
     public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
-    public object?[] ToValues() =>
-    [
-        CacheDate, Season, PlayerId, TeamAbbr,
-        .. new[] { Pts, Reb, Ast, Minutes, Fga, Fg3a }.SelectMany(a => new object?[] { a.Last5, a.Last10, a.Season }),
-        GamesPlayedSeason, GamesLast14Days, TeamGamesLast14Days, Completeness,
-    ];
+    public object?[] ToValues() => Table.ToValues(this);
 
-    public static PdcRow From(Row r)
-    {
-        StatAverages At(int i) => new(r.Dbl(4 + (3 * i)), r.Dbl(5 + (3 * i)), r.Dbl(6 + (3 * i)));
-        return new PdcRow(
-            r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture), r.Str(3), At(0), At(1), At(2),
-            At(3), At(4), At(5), r.Int(22), r.Int(23), r.Int(24), r.Dbl(25));
-    }
+    public static PdcRow From(Row r) => Table.From(r);
 }
 
 /// <summary>
@@ -87,8 +80,8 @@ public static class PlayerDailyCacheProcessor
         return new Inputs(
             history.Games,
             await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
-            (await warehouse.ReadProjectedAsync(PcfRow.Schema, range, ["game_date", "player_id"], false,
-                r => (r.Date(0), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture)), ct)).ToHashSet(),
+            (await warehouse.ReadColumnsAsync(PcfRow.Schema, range, ["game_date", "player_id"],
+                r => (r.Date("game_date"), r.Int64("player_id")), ct)).ToHashSet(),
             await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, range, ct),
             raw);
     }

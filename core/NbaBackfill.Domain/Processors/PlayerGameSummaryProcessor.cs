@@ -15,39 +15,32 @@ public sealed record PgsRow(
     int Fta, int Oreb, int Dreb, int Reb, int Ast, int Stl, int Blk, int Tov, int Pf, int Pts, int PlusMinus, double? TsPct,
     ZoneCounts? Zones) : IOutputRow
 {
-    public static TableSchema Schema { get; } = new(
-        "player_game_summary",
-        [
-            Col.Date("game_date"), Col.Str("game_id"), Col.Str("season"), Col.Int("player_id"), Col.Str("player_lookup"),
-            Col.Str("player_name"), Col.Str("team_abbr"), Col.Str("opponent_abbr"), Col.Bool("is_home"), Col.Int("minutes"),
-            Col.Int("fgm"), Col.Int("fga"), Col.Int("fg3m"), Col.Int("fg3a"), Col.Int("two_pa"), Col.Int("two_pm"),
-            Col.Int("ftm"), Col.Int("fta"), Col.Int("oreb"), Col.Int("dreb"), Col.Int("reb"), Col.Int("ast"), Col.Int("stl"),
-            Col.Int("blk"), Col.Int("tov"), Col.Int("pf"), Col.Int("pts"), Col.Int("plus_minus"), Col.Dbl("ts_pct"),
-            Col.Int("paint_attempts", true), Col.Int("paint_makes", true), Col.Int("mid_range_attempts", true),
-            Col.Int("mid_range_makes", true), Col.Int("corner_three_attempts", true), Col.Int("corner_three_makes", true),
-            Col.Int("above_break_three_attempts", true), Col.Int("above_break_three_makes", true),
-        ],
+    public static TableSchema<PgsRow> Table { get; } = new("player_game_summary", c => new PgsRow(
+        c.Date("game_date", r => r.GameDate), c.Str("game_id", r => r.GameId), c.Str("season", r => r.Season),
+        c.Int64("player_id", r => r.PlayerId), c.Str("player_lookup", r => r.PlayerLookup), c.Str("player_name", r => r.PlayerName),
+        c.Str("team_abbr", r => r.TeamAbbr), c.Str("opponent_abbr", r => r.OpponentAbbr), c.Bool("is_home", r => r.IsHome),
+        c.Int("minutes", r => r.Minutes), c.Int("fgm", r => r.Fgm), c.Int("fga", r => r.Fga), c.Int("fg3m", r => r.Fg3m),
+        c.Int("fg3a", r => r.Fg3a), c.Int("two_pa", r => r.TwoPa), c.Int("two_pm", r => r.TwoPm), c.Int("ftm", r => r.Ftm),
+        c.Int("fta", r => r.Fta), c.Int("oreb", r => r.Oreb), c.Int("dreb", r => r.Dreb), c.Int("reb", r => r.Reb),
+        c.Int("ast", r => r.Ast), c.Int("stl", r => r.Stl), c.Int("blk", r => r.Blk), c.Int("tov", r => r.Tov),
+        c.Int("pf", r => r.Pf), c.Int("pts", r => r.Pts), c.Int("plus_minus", r => r.PlusMinus), c.DblOrNull("ts_pct", r => r.TsPct),
+        ZoneCounts.OrNull(
+            c.IntOrNull("paint_attempts", r => r.Zones?.PaintAttempts), c.IntOrNull("paint_makes", r => r.Zones?.PaintMakes),
+            c.IntOrNull("mid_range_attempts", r => r.Zones?.MidRangeAttempts), c.IntOrNull("mid_range_makes", r => r.Zones?.MidRangeMakes),
+            c.IntOrNull("corner_three_attempts", r => r.Zones?.CornerThreeAttempts), c.IntOrNull("corner_three_makes", r => r.Zones?.CornerThreeMakes),
+            c.IntOrNull("above_break_three_attempts", r => r.Zones?.AboveBreakThreeAttempts),
+            c.IntOrNull("above_break_three_makes", r => r.Zones?.AboveBreakThreeMakes))),
         Key: ["game_date", "game_id", "player_id"], PartitionColumn: "game_date", Clustering: ["player_id"]);
+
+    public static TableSchema Schema => Table.Schema;
 
     DateOnly IOutputRow.Date => GameDate;
 
     public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
-    public object?[] ToValues() =>
-    [
-        GameDate, GameId, Season, PlayerId, PlayerLookup, PlayerName, TeamAbbr, OpponentAbbr, IsHome, Minutes, Fgm, Fga, Fg3m,
-        Fg3a, TwoPa, TwoPm, Ftm, Fta, Oreb, Dreb, Reb, Ast, Stl, Blk, Tov, Pf, Pts, PlusMinus, TsPct,
-        Zones?.PaintAttempts, Zones?.PaintMakes, Zones?.MidRangeAttempts, Zones?.MidRangeMakes,
-        Zones?.CornerThreeAttempts, Zones?.CornerThreeMakes, Zones?.AboveBreakThreeAttempts, Zones?.AboveBreakThreeMakes,
-    ];
+    public object?[] ToValues() => Table.ToValues(this);
 
-    public static PgsRow From(Row r) => new(
-        r.Date(0), r.Str(1), r.Str(2), Convert.ToInt64(r.Values[3], CultureInfo.InvariantCulture), r.Str(4), r.Str(5), r.Str(6),
-        r.Str(7), r.Bool(8), r.Int(9), r.Int(10), r.Int(11), r.Int(12), r.Int(13), r.Int(14), r.Int(15), r.Int(16), r.Int(17),
-        r.Int(18), r.Int(19), r.Int(20), r.Int(21), r.Int(22), r.Int(23), r.Int(24), r.Int(25), r.Int(26), r.Int(27),
-        r.DblOrNull(28),
-        r.Values[29] is null ? null : new ZoneCounts(
-            r.Int(29), r.Int(30), r.Int(31), r.Int(32), r.Int(33), r.Int(34), r.Int(35), r.Int(36)));
+    public static PgsRow From(Row r) => Table.From(r);
 }
 
 /// <summary>Shot-zone attempts and makes by zone group (paint, mid-range, corner three, above-the-break three).</summary>
@@ -56,6 +49,10 @@ public sealed record ZoneCounts(
     int CornerThreeMakes, int AboveBreakThreeAttempts, int AboveBreakThreeMakes)
 {
     public static ZoneCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>The counts as stored: all eight columns, or none (a season without shot-zone data).</summary>
+    public static ZoneCounts? OrNull(int? pa, int? pm, int? ma, int? mm, int? ca, int? cm, int? aa, int? am) =>
+        pa is null ? null : new(pa.Value, pm ?? 0, ma ?? 0, mm ?? 0, ca ?? 0, cm ?? 0, aa ?? 0, am ?? 0);
 
     public int TotalAttempts => PaintAttempts + MidRangeAttempts + CornerThreeAttempts + AboveBreakThreeAttempts;
 

@@ -14,34 +14,28 @@ public sealed record PszaRow(
     double? ThreePtPct, double? PaintRate, double? MidRangeRate, double? CornerThreeRate, double? AboveBreakThreeRate,
     double? PaintPct, double? MidRangePct, double? CornerThreePct, double? AboveBreakThreePct) : IOutputRow
 {
-    public static TableSchema Schema { get; } = new(
-        "player_shot_zone_analysis",
-        [
-            Col.Date("analysis_date"), Col.Str("season"), Col.Int("player_id"), Col.Str("player_lookup"),
-            Col.Int("games_in_window"), Col.Date("window_start_date"), Col.Date("window_end_date"),
-            Col.Dbl("fga_per_game", false), Col.Dbl("two_pt_rate"), Col.Dbl("three_pt_rate"), Col.Dbl("ft_rate"),
-            Col.Dbl("two_pt_pct"), Col.Dbl("three_pt_pct"), Col.Dbl("paint_rate"), Col.Dbl("mid_range_rate"),
-            Col.Dbl("corner_three_rate"), Col.Dbl("above_break_three_rate"), Col.Dbl("paint_pct"), Col.Dbl("mid_range_pct"),
-            Col.Dbl("corner_three_pct"), Col.Dbl("above_break_three_pct"),
-        ],
+    public static TableSchema<PszaRow> Table { get; } = new("player_shot_zone_analysis", c => new PszaRow(
+        c.Date("analysis_date", r => r.AnalysisDate), c.Str("season", r => r.Season), c.Int64("player_id", r => r.PlayerId),
+        c.Str("player_lookup", r => r.PlayerLookup), c.Int("games_in_window", r => r.GamesInWindow),
+        c.Date("window_start_date", r => r.WindowStart), c.Date("window_end_date", r => r.WindowEnd),
+        c.Dbl("fga_per_game", r => r.FgaPerGame), c.DblOrNull("two_pt_rate", r => r.TwoPtRate),
+        c.DblOrNull("three_pt_rate", r => r.ThreePtRate), c.DblOrNull("ft_rate", r => r.FtRate),
+        c.DblOrNull("two_pt_pct", r => r.TwoPtPct), c.DblOrNull("three_pt_pct", r => r.ThreePtPct),
+        c.DblOrNull("paint_rate", r => r.PaintRate), c.DblOrNull("mid_range_rate", r => r.MidRangeRate),
+        c.DblOrNull("corner_three_rate", r => r.CornerThreeRate), c.DblOrNull("above_break_three_rate", r => r.AboveBreakThreeRate),
+        c.DblOrNull("paint_pct", r => r.PaintPct), c.DblOrNull("mid_range_pct", r => r.MidRangePct),
+        c.DblOrNull("corner_three_pct", r => r.CornerThreePct), c.DblOrNull("above_break_three_pct", r => r.AboveBreakThreePct)),
         Key: ["analysis_date", "player_id"], PartitionColumn: "analysis_date", Clustering: ["player_id"]);
+
+    public static TableSchema Schema => Table.Schema;
 
     public DateOnly Date => AnalysisDate;
 
     public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
-    public object?[] ToValues() =>
-    [
-        AnalysisDate, Season, PlayerId, PlayerLookup, GamesInWindow, WindowStart, WindowEnd, FgaPerGame, TwoPtRate,
-        ThreePtRate, FtRate, TwoPtPct, ThreePtPct, PaintRate, MidRangeRate, CornerThreeRate, AboveBreakThreeRate, PaintPct,
-        MidRangePct, CornerThreePct, AboveBreakThreePct,
-    ];
+    public object?[] ToValues() => Table.ToValues(this);
 
-    public static PszaRow From(Row r) => new(
-        r.Date(0), r.Str(1), Convert.ToInt64(r.Values[2], CultureInfo.InvariantCulture), r.Str(3), r.Int(4), r.Date(5),
-        r.Date(6), r.Dbl(7), r.DblOrNull(8), r.DblOrNull(9), r.DblOrNull(10), r.DblOrNull(11), r.DblOrNull(12),
-        r.DblOrNull(13), r.DblOrNull(14), r.DblOrNull(15), r.DblOrNull(16), r.DblOrNull(17), r.DblOrNull(18),
-        r.DblOrNull(19), r.DblOrNull(20));
+    public static PszaRow From(Row r) => Table.From(r);
 }
 
 /// <summary>

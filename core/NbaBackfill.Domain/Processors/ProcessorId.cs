@@ -69,6 +69,12 @@ public static class ProcessorIds
             ? p
             : throw new FormatException($"unknown processor '{text}' (known: {string.Join(", ", All)})");
 
+    /// <summary>
+    /// A processor name read from a table (one the pipeline wrote). Null only while a table declaration is being recorded
+    /// (see <see cref="Tables.Columns{TRow}"/>), when a placeholder is all it needs.
+    /// </summary>
+    public static ProcessorId ParseStored(string? stored) => stored is null ? default : Parse(stored);
+
     /// <summary>Same-date upstream processors (the DAG's edges).</summary>
     public static IReadOnlyList<ProcessorId> Upstream(ProcessorId processor) => ProcessorRegistry.Default.Of(processor).Upstream;
 

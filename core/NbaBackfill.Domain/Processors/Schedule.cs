@@ -34,7 +34,7 @@ public sealed class Schedule
     /// <summary>(game, team) pairs that have raw box-score rows: how a missing row is told apart from a data gap.</summary>
     public static async Task<IReadOnlySet<(string GameId, string TeamAbbr)>> RawTeamGamesAsync(
         IWarehouseReader warehouse, DateRange range, CancellationToken ct) =>
-        (await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, range, ["game_id", "team_abbr"], true, r => (GameId: r.Str(0), TeamAbbr: r.Str(4)), ct)).ToHashSet();
+        (await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, range, ["game_id", "team_abbr"], r => (GameId: r.Str("game_id"), TeamAbbr: r.Str("team_abbr")), ct, distinct: true)).ToHashSet();
 
     public static async Task<IReadOnlyList<DateOnly>> GameDatesAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) =>
         (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))

@@ -13,31 +13,28 @@ public sealed record TdzaRow(
     double? OppTwoPtPctVsLeague, double? OppThreePtPctVsLeague, double? OppThreePtRateVsLeague, double? OppFtRateVsLeague,
     double? OppPtsPerGameVsLeague) : IOutputRow
 {
-    public static TableSchema Schema { get; } = new(
-        "team_defense_zone_analysis",
-        [
-            Col.Date("analysis_date"), Col.Str("season"), Col.Str("team_abbr"), Col.Int("games_in_window"),
-            Col.Date("window_start_date"), Col.Date("window_end_date"), Col.Dbl("opp_two_pt_pct"),
-            Col.Dbl("opp_three_pt_pct"), Col.Dbl("opp_three_pt_rate"), Col.Dbl("opp_ft_rate"),
-            Col.Dbl("opp_pts_per_game", false), Col.Dbl("opp_two_pt_pct_vs_league"), Col.Dbl("opp_three_pt_pct_vs_league"),
-            Col.Dbl("opp_three_pt_rate_vs_league"), Col.Dbl("opp_ft_rate_vs_league"), Col.Dbl("opp_pts_per_game_vs_league"),
-        ],
+    public static TableSchema<TdzaRow> Table { get; } = new("team_defense_zone_analysis", c => new TdzaRow(
+        c.Date("analysis_date", r => r.AnalysisDate), c.Str("season", r => r.Season), c.Str("team_abbr", r => r.TeamAbbr),
+        c.Int("games_in_window", r => r.GamesInWindow), c.Date("window_start_date", r => r.WindowStart),
+        c.Date("window_end_date", r => r.WindowEnd), c.DblOrNull("opp_two_pt_pct", r => r.OppTwoPtPct),
+        c.DblOrNull("opp_three_pt_pct", r => r.OppThreePtPct), c.DblOrNull("opp_three_pt_rate", r => r.OppThreePtRate),
+        c.DblOrNull("opp_ft_rate", r => r.OppFtRate), c.Dbl("opp_pts_per_game", r => r.OppPtsPerGame),
+        c.DblOrNull("opp_two_pt_pct_vs_league", r => r.OppTwoPtPctVsLeague),
+        c.DblOrNull("opp_three_pt_pct_vs_league", r => r.OppThreePtPctVsLeague),
+        c.DblOrNull("opp_three_pt_rate_vs_league", r => r.OppThreePtRateVsLeague),
+        c.DblOrNull("opp_ft_rate_vs_league", r => r.OppFtRateVsLeague),
+        c.DblOrNull("opp_pts_per_game_vs_league", r => r.OppPtsPerGameVsLeague)),
         Key: ["analysis_date", "team_abbr"], PartitionColumn: "analysis_date", Clustering: ["team_abbr"]);
+
+    public static TableSchema Schema => Table.Schema;
 
     public DateOnly Date => AnalysisDate;
 
     public string EntityId => TeamAbbr;
 
-    public object?[] ToValues() =>
-    [
-        AnalysisDate, Season, TeamAbbr, GamesInWindow, WindowStart, WindowEnd, OppTwoPtPct, OppThreePtPct, OppThreePtRate,
-        OppFtRate, OppPtsPerGame, OppTwoPtPctVsLeague, OppThreePtPctVsLeague, OppThreePtRateVsLeague, OppFtRateVsLeague,
-        OppPtsPerGameVsLeague,
-    ];
+    public object?[] ToValues() => Table.ToValues(this);
 
-    public static TdzaRow From(Row r) => new(
-        r.Date(0), r.Str(1), r.Str(2), r.Int(3), r.Date(4), r.Date(5), r.DblOrNull(6), r.DblOrNull(7), r.DblOrNull(8),
-        r.DblOrNull(9), r.Dbl(10), r.DblOrNull(11), r.DblOrNull(12), r.DblOrNull(13), r.DblOrNull(14), r.DblOrNull(15));
+    public static TdzaRow From(Row r) => Table.From(r);
 }
 
 /// <summary>

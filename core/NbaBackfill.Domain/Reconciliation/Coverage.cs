@@ -58,7 +58,7 @@ public static class Coverage
 
     public static async Task<IReadOnlyList<CoverageCell>> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
     {
-        var gameDays = (await warehouse.ReadProjectedAsync(TableCatalog.RawGames, range, ["game_date"], true, r => r.Date(1), ct)).ToHashSet();
+        var gameDays = (await warehouse.ReadColumnsAsync(TableCatalog.RawGames, range, ["game_date"], r => r.Date("game_date"), ct, distinct: true)).ToHashSet();
         var report = await ReconciliationReader.ReconcileAsync(warehouse, range, ProcessorIds.All, ct);
         var versions = await Versions.VersionContext.ReadAsync(warehouse, range, Versions.CodeVersions.Declared, ct);
         var cells = new List<CoverageCell>();

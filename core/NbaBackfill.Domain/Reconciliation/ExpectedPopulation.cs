@@ -22,10 +22,10 @@ public sealed record Population(
     /// <summary>Every raw player row, rejected ones included (PGS must account for each).</summary>
     public static Population RawPlayers { get; } = new("raw player rows", "player_id", async (warehouse, range, ct) =>
     {
-        var raw = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, range, ["game_date", "player_id"], true,
-            r => (r.Date(1), Id(r.Values[7]), EntityType.Player), ct);
-        var rejected = await warehouse.ReadAsync(TableCatalog.RawRejects, range,
-            r => (Date: r.DateOrNull(3), Entity: r.Str(4), Type: r.Str(5)), ct);
+        var raw = await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, range, ["game_date", "player_id"],
+            r => (r.Date("game_date"), r.Id("player_id"), EntityType.Player), ct, distinct: true);
+        var rejected = await warehouse.ReadColumnsAsync(TableCatalog.RawRejects, range, ["game_date", "entity_id", "entity_type"],
+            r => (Date: r.DateOrNull("game_date"), Entity: r.Str("entity_id"), Type: r.Str("entity_type")), ct);
         return raw.Concat(rejected.Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)))
             .Distinct().ToList();
     });
@@ -37,10 +37,8 @@ public sealed record Population(
 
     /// <summary>Every player with a player_game_summary row on the date.</summary>
     public static Population PlayersWithGames { get; } = new("players with a game summary", "player_id", async (warehouse, range, ct) =>
-        (await warehouse.ReadProjectedAsync(PgsRow.Schema, range, ["game_date", "player_id"], false,
-            r => (r.Date(0), Id(r.Values[3]), EntityType.Player), ct)).ToList());
-
-    private static string Id(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
+        (await warehouse.ReadColumnsAsync(PgsRow.Schema, range, ["game_date", "player_id"],
+            r => (r.Date("game_date"), r.Id("player_id"), EntityType.Player), ct)).ToList());
 }
 
 /// <summary>A processor's expected population over a range (its descriptor's <see cref="Population"/>).</summary>

@@ -11,7 +11,7 @@ public sealed record GapGrid(IReadOnlySet<DateOnly> GameDates, IReadOnlyList<(st
 {
     public static async Task<GapGrid> ReadAsync(IWarehouse warehouse, DateRange range, CancellationToken ct)
     {
-        var gameDates = (await warehouse.ReadProjectedAsync(TableCatalog.RawGames, range, ["game_date"], true, r => r.Date(1), ct)).ToHashSet();
+        var gameDates = (await warehouse.ReadColumnsAsync(TableCatalog.RawGames, range, ["game_date"], r => r.Date("game_date"), ct, distinct: true)).ToHashSet();
         var columns = new List<(string, IReadOnlyDictionary<DateOnly, int>)> { ("raw", await warehouse.CountByDateAsync(TableCatalog.RawBoxScores, range, ct)) };
         foreach (var p in ProcessorIds.All)
         {

@@ -45,8 +45,8 @@ public static class ReconciliationReader
         var unresolved = new List<(string Processor, DateOnly Date, string Entity, string Status)>();
         foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
         {
-            unresolved.AddRange(await warehouse.ReadProjectedAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"], false,
-                r => (r.Str(0), r.Date(1), r.Str(2), r.Str(14)), ct));
+            unresolved.AddRange(await warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
+                r => (r.Str("processor_name"), r.Date("analysis_date"), r.Str("entity_id"), r.Str("resolution_status")), ct));
         }
         var unresolvedByProcessor = unresolved.Where(f => f.Status != Failures.ResolutionStatus.Resolved)
             .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
@@ -60,15 +60,11 @@ public static class ReconciliationReader
                     (await descriptor.Population.Read(warehouse, range, ct)).Select(e => (e.Date, e.EntityId)).ToList();
             }
             var table = descriptor.Output;
-            var dateIndex = 0;
-            var entityIndex = table.IndexOf(descriptor.EntityColumn);
-            var records = await warehouse.ReadProjectedAsync(table, range, [table.Columns[dateIndex].Name, table.Columns[entityIndex].Name], false,
-                r => (r.Date(dateIndex), Id(r.Values[entityIndex])), ct);
+            var (dateColumn, entityColumn) = (table.PartitionColumn!, descriptor.EntityColumn);
+            var records = await warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct);
             var failures = unresolvedByProcessor[processor.ToString()].ToList();
             result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, records, failures), gameDates));
         }
         return result;
     }
-
-    private static string Id(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
 }

@@ -20,3 +20,20 @@ public readonly struct Row(object?[] values)
     public double?[] Doubles(int i) => (double?[])Values[i]!;
     public string[] Strings(int i) => (string[])Values[i]!;
 }
+
+/// <summary>A projected row read by column name (the names of its projection, looked up once per read).</summary>
+public readonly struct NamedRow(IReadOnlyDictionary<string, int> index, object?[] values)
+{
+    private Row Row => new(values);
+
+    public string Str(string column) => Row.Str(index[column]);
+    public string? StrOrNull(string column) => Row.StrOrNull(index[column]);
+    public int Int(string column) => Row.Int(index[column]);
+    public long Int64(string column) => Convert.ToInt64(values[index[column]], System.Globalization.CultureInfo.InvariantCulture);
+    public bool Bool(string column) => Row.Bool(index[column]);
+    public DateOnly Date(string column) => Row.Date(index[column]);
+    public DateOnly? DateOrNull(string column) => Row.DateOrNull(index[column]);
+
+    /// <summary>An id column (player_id, team_abbr) as the text entity keys use.</summary>
+    public string Id(string column) => Convert.ToString(values[index[column]], System.Globalization.CultureInfo.InvariantCulture)!;
+}

@@ -43,8 +43,8 @@ public sealed class VersionContext
     public static async Task<VersionContext> ReadAsync(IWarehouseReader warehouse, DateRange range, CodeVersions code, CancellationToken ct)
     {
         var (history, games) = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
-        var players = await warehouse.ReadProjectedAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"], false,
-            r => (Season: r.Str(2), Date: r.Date(1), Player: Convert.ToInt64(r.Values[7], CultureInfo.InvariantCulture)), ct);
+        var players = await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"],
+            r => (Season: r.Str("season"), Date: r.Date("game_date"), Player: r.Int64("player_id")), ct);
         var raw = await warehouse.ReadAsync(TableCatalog.RawVersions, history, RawVersionRow.From, ct);
         var nodes = await warehouse.ReadAsync(TableCatalog.NodeVersions, history, NodeVersionRow.From, ct);
         return new VersionContext(history, new PlanningCalendar(games, players), games, raw, nodes, code);

@@ -12,10 +12,15 @@ public sealed record RawVersionRow(
     string Season, DateOnly GameDate, string ContentVersion, string ScheduleVersion, string? ManifestHash, string Source,
     DateTimeOffset ChangedAt, DateTimeOffset LoadedAt) : ITableRow
 {
-    public object?[] ToValues() => [Season, GameDate, ContentVersion, ScheduleVersion, ManifestHash, Source, ChangedAt, LoadedAt];
+    public static TableSchema<RawVersionRow> Table { get; } = new("raw_versions", c => new RawVersionRow(
+        c.Str("season", r => r.Season), c.Date("game_date", r => r.GameDate), c.Str("content_version", r => r.ContentVersion),
+        c.Str("schedule_version", r => r.ScheduleVersion), c.StrOrNull("manifest_hash", r => r.ManifestHash),
+        c.Str("source", r => r.Source), c.Time("changed_at", r => r.ChangedAt), c.Time("loaded_at", r => r.LoadedAt)),
+        Key: ["season", "game_date"], PartitionColumn: "game_date", Clustering: ["season"]);
 
-    public static RawVersionRow From(Row r) =>
-        new(r.Str(0), r.Date(1), r.Str(2), r.Str(3), r.StrOrNull(4), r.Str(5), r.Timestamp(6), r.Timestamp(7));
+    public object?[] ToValues() => Table.ToValues(this);
+
+    public static RawVersionRow From(Row r) => Table.From(r);
 }
 
 /// <summary>
@@ -29,11 +34,16 @@ public sealed record NodeVersionRow(
     /// <summary>The output version of a node whose last run failed (its rows were replaced by failures).</summary>
     public const string Failed = "failed";
 
-    public object?[] ToValues() =>
-        [Processor.ToString(), TargetDate, CodeVersion, RawFingerprint, UpstreamFingerprint, OutputVersion, RunId, ComputedAt, ChangedAt];
+    public static TableSchema<NodeVersionRow> Table { get; } = new("node_versions", c => new NodeVersionRow(
+        ProcessorIds.ParseStored(c.Str("processor", r => r.Processor.Name)), c.Date("target_date", r => r.TargetDate),
+        c.Int("code_version", r => r.CodeVersion), c.Str("raw_fingerprint", r => r.RawFingerprint),
+        c.Str("upstream_fingerprint", r => r.UpstreamFingerprint), c.Str("output_version", r => r.OutputVersion),
+        c.Str("run_id", r => r.RunId), c.Time("computed_at", r => r.ComputedAt), c.Time("changed_at", r => r.ChangedAt)),
+        Key: ["processor", "target_date"], PartitionColumn: "target_date", Clustering: ["processor"]);
 
-    public static NodeVersionRow From(Row r) =>
-        new(ProcessorIds.Parse(r.Str(0)), r.Date(1), r.Int(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Timestamp(7), r.Timestamp(8));
+    public object?[] ToValues() => Table.ToValues(this);
+
+    public static NodeVersionRow From(Row r) => Table.From(r);
 }
 
 /// <summary>A stale node and why (`code PCF 2→3`, `raw 2021-11-03 changed`, `upstream PGS 2021-11-03 changed`, `never run`).</summary>

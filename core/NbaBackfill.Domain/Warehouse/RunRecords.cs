@@ -8,11 +8,16 @@ public sealed record StatusRow(
     string RunId, string Processor, DateOnly TargetDate, NodeStatus Status, string? ErrorMessage, int Attempt,
     DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, int RowsWritten, int FailuresWritten) : ITableRow
 {
-    public object?[] ToValues() =>
-        [RunId, Processor, TargetDate, Status.StoredName(), ErrorMessage, Attempt, StartedAt, CompletedAt, RowsWritten, FailuresWritten];
+    public static TableSchema<StatusRow> Table { get; } = new("backfill_status", c => new StatusRow(
+        c.Str("run_id", r => r.RunId), c.Str("processor", r => r.Processor), c.Date("target_date", r => r.TargetDate),
+        NodeStatuses.ParseStored(c.Str("status", r => r.Status.StoredName())), c.StrOrNull("error_message", r => r.ErrorMessage),
+        c.Int("attempt", r => r.Attempt), c.TimeOrNull("started_at", r => r.StartedAt), c.TimeOrNull("completed_at", r => r.CompletedAt),
+        c.Int("rows_written", r => r.RowsWritten), c.Int("failures_written", r => r.FailuresWritten)),
+        Key: ["run_id", "processor", "target_date"], PartitionColumn: "target_date", Clustering: ["run_id", "processor"]);
 
-    public static StatusRow From(Row r) => new(
-        r.Str(0), r.Str(1), r.Date(2), NodeStatuses.Parse(r.Str(3)), r.StrOrNull(4), r.Int(5), r.TimestampOrNull(6), r.TimestampOrNull(7), r.Int(8), r.Int(9));
+    public object?[] ToValues() => Table.ToValues(this);
+
+    public static StatusRow From(Row r) => Table.From(r);
 }
 
 /// <summary>One run in backfill_runs.</summary>
@@ -20,11 +25,17 @@ public sealed record RunRow(
     string RunId, DateOnly FromDate, DateOnly ToDate, string Processors, string Options, string Engine, string Status,
     bool SkipPreflight, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, string? Summary) : ITableRow
 {
-    public object?[] ToValues() => [RunId, FromDate, ToDate, Processors, Options, Engine, Status, SkipPreflight, StartedAt, CompletedAt, Summary];
+    public static TableSchema<RunRow> Table { get; } = new("backfill_runs", c => new RunRow(
+        c.Str("run_id", r => r.RunId), c.Date("from_date", r => r.FromDate), c.Date("to_date", r => r.ToDate),
+        c.Str("processors", r => r.Processors), c.Str("options", r => r.Options), c.Str("engine", r => r.Engine),
+        c.Str("status", r => r.Status), c.Bool("skip_preflight", r => r.SkipPreflight), c.Time("started_at", r => r.StartedAt),
+        c.TimeOrNull("completed_at", r => r.CompletedAt), c.StrOrNull("summary", r => r.Summary)),
+        Key: ["run_id"], PartitionColumn: null, Clustering: ["run_id"]);
+
+    public object?[] ToValues() => Table.ToValues(this);
 
     /// <summary>Where the run's backfill_status rows lie: its range, and the season history before it that pre-flight may add.</summary>
     public Calendar.DateRange StatusDates => new Calendar.DateRange(FromDate, ToDate).WithSeasonHistory();
 
-    public static RunRow From(Row r) => new(
-        r.Str(0), r.Date(1), r.Date(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Bool(7), r.Timestamp(8), r.TimestampOrNull(9), r.StrOrNull(10));
+    public static RunRow From(Row r) => Table.From(r);
 }

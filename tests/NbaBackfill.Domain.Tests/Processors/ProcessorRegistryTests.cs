@@ -16,16 +16,18 @@ public sealed class ProcessorRegistryTests
     /// <summary>Everything a newcomer writes for a new processor: its row, its table, its logic, its descriptor.</summary>
     private sealed record ToyRow(DateOnly GameDate, long PlayerId, int Pts, int? PreviousPts) : IOutputRow
     {
-        public static TableSchema Schema { get; } = new(
-            "toy_previous_points",
-            [Col.Date("game_date"), Col.Int("player_id"), Col.Int("pts"), Col.Int("previous_pts", true)],
+        public static TableSchema<ToyRow> Table { get; } = new("toy_previous_points", c => new ToyRow(
+            c.Date("game_date", r => r.GameDate), c.Int64("player_id", r => r.PlayerId), c.Int("pts", r => r.Pts),
+            c.IntOrNull("previous_pts", r => r.PreviousPts)),
             Key: ["game_date", "player_id"], PartitionColumn: "game_date", Clustering: ["player_id"]);
+
+        public static TableSchema Schema => Table.Schema;
 
         public DateOnly Date => GameDate;
 
         public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
-        public object?[] ToValues() => [GameDate, PlayerId, Pts, PreviousPts];
+        public object?[] ToValues() => Table.ToValues(this);
     }
 
     private static readonly ProcessorId Toy = new("TOY");
