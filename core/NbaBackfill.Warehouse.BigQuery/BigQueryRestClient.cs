@@ -27,7 +27,12 @@ public sealed class BigQueryRestClient
     private readonly BigQueryOptions _options;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ResiliencePipeline<JsonObject> _jobReruns;
+    private readonly ResiliencePipeline<JsonObject> _jobPolls;
     private int _retries;
+
+    /// <summary>Runs of one job, the first included, when BigQuery fails it for a reason worth another try.</summary>
+    private const int JobAttempts = 6;
 
     public BigQueryRestClient(HttpClient http, IAccessTokenSource tokens, BigQueryOptions options, TimeProvider time)
     {
@@ -56,6 +61,36 @@ public sealed class BigQueryRestClient
                 },
             })
             .AddTimeout(options.RequestTimeout)
+            .Build();
+        // A job that failed for a transient reason (a concurrent update, a backend error) runs again as a new job,
+        // exponential and jittered: two writers that collided should not collide again on the same beat.
+        _jobReruns = new ResiliencePipelineBuilder<JsonObject> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<JsonObject>
+            {
+                MaxRetryAttempts = JobAttempts - 1,
+                // Doubling from the base, each pause scaled by 0.5-1.5: never much shorter than nominal (Polly's own
+                // jitter can be), so colliding writers from two processes spread out.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    options.RetryBaseDelay * Math.Pow(2, args.AttemptNumber) * (0.5 + Random.Shared.NextDouble())),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } job && JobError(job) is { Transient: true }),
+                OnRetry = _ =>
+                {
+                    Interlocked.Increment(ref _retries);
+                    return default;
+                },
+            })
+            .Build();
+        // A running job is polled with a doubling pause (at most 5 s) until DONE, for at most the job timeout.
+        _jobPolls = new ResiliencePipelineBuilder<JsonObject> { TimeProvider = time }
+            .AddTimeout(options.JobTimeout)
+            .AddRetry(new RetryStrategyOptions<JsonObject>
+            {
+                MaxRetryAttempts = int.MaxValue,
+                Delay = options.PollDelay,
+                MaxDelay = TimeSpan.FromSeconds(5),
+                BackoffType = DelayBackoffType.Exponential,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } job && job["status"]?["state"]?.GetValue<string>() != "DONE"),
+            })
             .Build();
     }
 
@@ -192,46 +227,39 @@ public sealed class BigQueryRestClient
 
     private async Task<string> RunJobAsync(string kind, string subject, Func<string, Task<ApiResponse>> insert, CancellationToken ct)
     {
-        const int attempts = 6;
-        for (var attempt = 1; ; attempt++)
+        var job = await _jobReruns.ExecuteAsync(async token =>
         {
             var jobId = NewId($"nba_{kind}");
             WarehouseJobs.Report(jobId);
             await insert(jobId);
-            var job = await WaitForJobAsync(jobId, subject, ct);
-            var error = job["status"]?["errorResult"];
-            if (error is null) return jobId;
-            var reason = error["reason"]?.GetValue<string>() ?? "unknown";
-            var message = error["message"]?.GetValue<string>() ?? "";
-            var transient = TransientReasons.Contains(reason) || message.Contains("concurrent update", StringComparison.OrdinalIgnoreCase);
-            if (transient && attempt < attempts)
-            {
-                // Exponential and jittered: two writers that collided should not collide again on the same beat.
-                Interlocked.Increment(ref _retries);
-                var jitter = 0.5 + Random.Shared.NextDouble();
-                await Task.Delay(_options.RetryBaseDelay * Math.Pow(2, attempt - 1) * jitter, _time, ct);
-                continue;
-            }
-            var text = $"BigQuery {subject}: job {jobId} failed: {reason}: {message}";
-            throw transient ? new TransientWarehouseException(text) : new WarehouseException(text);
-        }
+            return await WaitForJobAsync(jobId, subject, token);
+        }, ct);
+        var jobId = job["jobReference"]?["jobId"]?.GetValue<string>() ?? "(none)";
+        if (JobError(job) is not { } error) return jobId;
+        var text = $"BigQuery {subject}: job {jobId} failed: {error.Reason}: {error.Message}";
+        throw error.Transient ? new TransientWarehouseException(text) : new WarehouseException(text);
+    }
+
+    /// <summary>Why a finished job failed, and whether another run of it may succeed; null when it succeeded.</summary>
+    private static (string Reason, string Message, bool Transient)? JobError(JsonObject job)
+    {
+        if (job["status"]?["errorResult"] is not { } error) return null;
+        var reason = error["reason"]?.GetValue<string>() ?? "unknown";
+        var message = error["message"]?.GetValue<string>() ?? "";
+        return (reason, message, TransientReasons.Contains(reason) || message.Contains("concurrent update", StringComparison.OrdinalIgnoreCase));
     }
 
     private async Task<JsonObject> WaitForJobAsync(string jobId, string subject, CancellationToken ct)
     {
-        var deadline = _time.GetUtcNow() + _options.JobTimeout;
-        var delay = _options.PollDelay;
-        while (true)
+        try
         {
-            var job = (await SendAsync(HttpMethod.Get, $"{Api}/jobs/{jobId}?location={Uri.EscapeDataString(_options.Location)}", null,
-                $"{subject} (job {jobId})", ct)).Body!;
-            if (job["status"]?["state"]?.GetValue<string>() == "DONE") return job;
-            if (_time.GetUtcNow() > deadline)
-            {
-                throw new WarehouseException($"BigQuery {subject}: job {jobId} did not finish within {_options.JobTimeout}");
-            }
-            await Task.Delay(delay, _time, ct);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            return await _jobPolls.ExecuteAsync(async token =>
+                (await SendAsync(HttpMethod.Get, $"{Api}/jobs/{jobId}?location={Uri.EscapeDataString(_options.Location)}", null,
+                    $"{subject} (job {jobId})", token)).Body!, ct);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new WarehouseException($"BigQuery {subject}: job {jobId} did not finish within {_options.JobTimeout}", e);
         }
     }
 

@@ -34,6 +34,27 @@ public sealed class BigQueryResilienceTests
     }
 
     [Fact]
+    public async Task A_job_that_never_finishes_is_polled_with_a_doubling_pause_then_refused_at_the_job_timeout()
+    {
+        await using var bed = await BigQueryTestbed.StartAsync(o => o with
+        {
+            JobTimeout = TimeSpan.FromMilliseconds(600), PollDelay = TimeSpan.FromMilliseconds(20),
+        });
+        await bed.Warehouse.ReplaceRawSeasonAsync(Mini, "mini", Fixtures.Stamp.CreatedAt, Ct);
+        bed.Fake.JobPendingPolls = int.MaxValue;
+        var before = bed.Fake.Requests.Count;
+
+        var e = await Assert.ThrowsAsync<WarehouseException>(() => bed.Warehouse.ReplaceRawSeasonAsync(Mini, "mini", Fixtures.Stamp.CreatedAt, Ct));
+
+        Assert.Contains("did not finish within", e.Message, StringComparison.Ordinal);
+        // Each job: 20, 40, 80, 160, 320 ms… a handful of polls in 600 ms, not the thirty a fixed 20 ms pause would make.
+        var pollsPerJob = bed.Fake.Requests.Skip(before).Where(r => r.Method == "GET" && r.Path.Contains("/jobs/", StringComparison.Ordinal))
+            .GroupBy(r => r.Path).Select(g => g.Count()).ToList();
+        Assert.NotEmpty(pollsPerJob);
+        Assert.All(pollsPerJob, polls => Assert.InRange(polls, 2, 8));
+    }
+
+    [Fact]
     public async Task A_transaction_aborted_by_a_concurrent_one_runs_again_under_a_new_job_id()
     {
         await using var bed = await BigQueryTestbed.StartAsync();
