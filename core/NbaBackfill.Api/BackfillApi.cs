@@ -109,7 +109,7 @@ public sealed class BackfillApi(
         }
         return ApiResponse.Ok(new
         {
-            id, runtimeStatus = meta?.RuntimeStatus.ToString() ?? run!.Status, createdAt = meta?.CreatedAt ?? run!.StartedAt,
+            id, runtimeStatus = meta?.RuntimeStatus.ToString() ?? run!.Status.ToString(), createdAt = meta?.CreatedAt ?? run!.StartedAt,
             lastUpdatedAt = meta?.LastUpdatedAt ?? run!.CompletedAt, engine = run?.Engine,
             from = run?.FromDate, to = run?.ToDate, processors = run?.Processors.Split(',', StringSplitOptions.RemoveEmptyEntries),
             status = run?.Status, progress, failuresByCategory = failures,

@@ -188,7 +188,7 @@ public sealed partial class BackfillActivities(
         if (statuses.Count > 0) await warehouse.UpsertAsync(TableCatalog.BackfillStatus, statuses, ct);
     }
 
-    private static RunRow RunRowOf(string runId, BackfillRequest r, string engine, string status, DateTimeOffset started, DateTimeOffset? completed, string? summary) =>
+    private static RunRow RunRowOf(string runId, BackfillRequest r, string engine, RunStatus status, DateTimeOffset started, DateTimeOffset? completed, string? summary) =>
         new(runId, r.From, r.To, string.Join(",", r.Processors), JsonSerializer.Serialize(new { r.OnFailure, r.MaxParallel, r.BatchSize, r.Preflight, r.Force }),
             engine, status, r.Preflight == PreflightMode.Skip, started, completed, summary);
 }

@@ -1,6 +1,7 @@
 using NbaBackfill.Failures;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
+using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Orchestration;
 
@@ -44,25 +45,14 @@ public sealed record NodeFailure(ProcessorId Processor, DateOnly Date, NodeStatu
 
 public sealed record NodeFailuresInput(string RunId, NodeFailure[] Nodes, DateTime At);
 
-public sealed record FinalizeInput(string RunId, BackfillRequest Request, string Status, ProgressSummary Progress, DateTime CompletedAt);
+public sealed record FinalizeInput(string RunId, BackfillRequest Request, RunStatus Status, ProgressSummary Progress, DateTime CompletedAt);
 
 /// <summary>The orchestration's result.</summary>
 public sealed record BackfillOutcome(
-    string RunId, string Status, ProgressSummary Progress, IReadOnlyList<ReconciliationLine> Reconciliation, IReadOnlyList<PlanNode> MissingUpstream);
+    string RunId, RunStatus Status, ProgressSummary Progress, IReadOnlyList<ReconciliationLine> Reconciliation, IReadOnlyList<PlanNode> MissingUpstream);
 
 public sealed record ReconciliationLine(
     ProcessorId Processor, int Expected, int HasRecord, int HasFailure, int Unaccounted, int Orphans, int Both, double Coverage);
-
-/// <summary>Run-level statuses.</summary>
-public static class RunStatus
-{
-    public const string Running = "Running";
-    public const string Completed = "Completed";
-    public const string CompletedWithFailures = "CompletedWithFailures";
-    public const string Failed = "Failed";
-    public const string Refused = "Refused";
-    public const string Terminated = "Terminated";
-}
 
 public sealed record ProcessorProgress(int Total, int Succeeded, int Failed, int Blocked, int Pending, int Running);
 

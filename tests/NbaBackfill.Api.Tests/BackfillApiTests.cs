@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Time.Testing;
 using NbaBackfill.Engines;
 using NbaBackfill.Orchestration;
+using NbaBackfill.Warehouse;
 using NbaBackfill.Warehouse.DuckDb;
 
 namespace NbaBackfill.Api.Tests;

@@ -1,4 +1,3 @@
-using NbaBackfill.Planning;
 using System.Text;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using NbaBackfill.Calendar;
 using NbaBackfill.Engines;
 using NbaBackfill.Orchestration;
+using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse;

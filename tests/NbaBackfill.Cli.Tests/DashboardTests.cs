@@ -7,6 +7,7 @@ using NbaBackfill.Engines;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
+using NbaBackfill.Warehouse;
 using NbaBackfill.Warehouse.DuckDb;
 
 namespace NbaBackfill.Cli.Tests;

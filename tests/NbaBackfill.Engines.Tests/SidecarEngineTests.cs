@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
+using NbaBackfill.Warehouse;
 using NbaBackfill.Warehouse.DuckDb;
 
 namespace NbaBackfill.Engines.Tests;

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Moq;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
+using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Orchestration.Tests;
 

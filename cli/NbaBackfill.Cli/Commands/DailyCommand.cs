@@ -4,6 +4,7 @@ using NbaBackfill.Engines;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Raw;
+using NbaBackfill.Warehouse;
 
 namespace NbaBackfill.Cli.Commands;
 

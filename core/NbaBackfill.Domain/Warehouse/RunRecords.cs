@@ -20,15 +20,30 @@ public sealed record StatusRow(
     public static StatusRow From(Row r) => Table.From(r);
 }
 
+/// <summary>
+/// How a run stands or ended: backfill_runs.status, the orchestration's outcome and the API's payloads, as its name
+/// ("CompletedWithFailures") wherever it is written.
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    Running,
+    Completed,
+    CompletedWithFailures,
+    Failed,
+    Refused,
+    Terminated,
+}
+
 /// <summary>One run in backfill_runs.</summary>
 public sealed record RunRow(
-    string RunId, DateOnly FromDate, DateOnly ToDate, string Processors, string Options, string Engine, string Status,
+    string RunId, DateOnly FromDate, DateOnly ToDate, string Processors, string Options, string Engine, RunStatus Status,
     bool SkipPreflight, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, string? Summary) : ITableRow
 {
     public static TableSchema<RunRow> Table { get; } = new("backfill_runs", c => new RunRow(
         c.Str("run_id", r => r.RunId), c.Date("from_date", r => r.FromDate), c.Date("to_date", r => r.ToDate),
         c.Str("processors", r => r.Processors), c.Str("options", r => r.Options), c.Str("engine", r => r.Engine),
-        c.Str("status", r => r.Status), c.Bool("skip_preflight", r => r.SkipPreflight), c.Time("started_at", r => r.StartedAt),
+        ParseRunStatus(c.Str("status", r => r.Status.ToString())), c.Bool("skip_preflight", r => r.SkipPreflight), c.Time("started_at", r => r.StartedAt),
         c.TimeOrNull("completed_at", r => r.CompletedAt), c.StrOrNull("summary", r => r.Summary)),
         Key: ["run_id"], PartitionColumn: null, Clustering: ["run_id"]);
 
@@ -38,4 +53,10 @@ public sealed record RunRow(
     public Calendar.DateRange StatusDates => new Calendar.DateRange(FromDate, ToDate).WithSeasonHistory();
 
     public static RunRow From(Row r) => Table.From(r);
+
+    // Null only while the declaration is recorded; exact names only (not numbers).
+    private static RunStatus ParseRunStatus(string? stored) =>
+        stored is null ? default
+        : Enum.GetNames<RunStatus>().Contains(stored, StringComparer.Ordinal) ? Enum.Parse<RunStatus>(stored)
+        : throw new FormatException($"unknown run status '{stored}'");
 }
