@@ -57,7 +57,7 @@ public static class RequestBody
         int read;
         while ((read = await body.ReadAsync(chunk, ct)) > 0 && buffer.Length <= limit)
         {
-            buffer.Write(chunk, 0, read);
+            await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
         }
         return buffer.ToArray();
     }

@@ -73,8 +73,8 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
     {
         // Completion is awaited directly (no polling delay at the end); progress is sampled meanwhile. The engine's
         // storage may go away for a while (a storage outage): the run goes on inside the engine, so keep following.
-        Task<OrchestrationMetadata> Completion() => engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, ct);
-        var completion = Completion();
+        Task<OrchestrationMetadata> CompletionAsync() => engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, ct);
+        var completion = CompletionAsync();
         string? last = null;
         DateTimeOffset? unreachableSince = null;
         while (true)
@@ -108,7 +108,7 @@ public sealed class BackfillRunner(IBackfillEngine engine, IWarehouse warehouse,
                 unreachableSince ??= time.GetUtcNow();
                 if (time.GetUtcNow() - unreachableSince > EngineOutagePatience) throw;
                 await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
-                if (completion.IsFaulted) completion = Completion();
+                if (completion.IsFaulted) completion = CompletionAsync();
             }
         }
     }

@@ -90,7 +90,7 @@ public sealed partial class BackfillActivities(
         await WriteStatusAsync(input, input.Dates.Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written before the node versions: once a node looks fresh, its status already says so.
-        async Task Succeeded(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
+        async Task WriteSucceededAsync(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
         {
             rows = computed.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
             failures = computed.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
@@ -98,7 +98,7 @@ public sealed partial class BackfillActivities(
                 started, time.GetUtcNow(), ct, recorded);
         }
         // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
-        var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, Succeeded);
+        var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, WriteSucceededAsync);
         var result = run.Result;
         // A fresh node this run already computed (a redelivered activity) stays succeeded, with its counts.
         var done = run.Fresh.Where(d => previous.GetValueOrDefault(d) is { Status: NodeStatus.Succeeded }).ToDictionary(d => d, d => previous[d]);

@@ -8,18 +8,18 @@ namespace NbaBackfill.Functions;
 public sealed class BackfillFunctions(BackfillActivities activities)
 {
     [Function(TaskNames.Backfill)]
-    public static Task<BackfillOutcome?> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
+    public static Task<BackfillOutcome?> OrchestrateAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         BackfillOrchestrator.RunAsync(context, context.GetInput<BackfillInput>()!);
 
     [Function(TaskNames.PlanBackfill)]
-    public Task<PlanOutput> Plan([ActivityTrigger] PlanInput input) => activities.PlanAsync(input);
+    public Task<PlanOutput> PlanAsync([ActivityTrigger] PlanInput input) => activities.PlanAsync(input);
 
     [Function(TaskNames.ProcessBatch)]
-    public Task<BatchOutput> ProcessBatch([ActivityTrigger] BatchInput input) => activities.ProcessBatchAsync(input);
+    public Task<BatchOutput> ProcessBatchAsync([ActivityTrigger] BatchInput input) => activities.ProcessBatchAsync(input);
 
     [Function(TaskNames.RecordNodeFailures)]
-    public Task<int> RecordNodeFailures([ActivityTrigger] NodeFailuresInput input) => activities.RecordNodeFailuresAsync(input);
+    public Task<int> RecordNodeFailuresAsync([ActivityTrigger] NodeFailuresInput input) => activities.RecordNodeFailuresAsync(input);
 
     [Function(TaskNames.FinalizeRun)]
-    public Task<BackfillOutcome> FinalizeRun([ActivityTrigger] FinalizeInput input) => activities.FinalizeAsync(input);
+    public Task<BackfillOutcome> FinalizeRunAsync([ActivityTrigger] FinalizeInput input) => activities.FinalizeAsync(input);
 }

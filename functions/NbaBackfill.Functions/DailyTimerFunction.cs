@@ -14,7 +14,7 @@ namespace NbaBackfill.Functions;
 public sealed class DailyTimerFunction(IWarehouse warehouse, TimeProvider time, IOptions<NbaSettings> settings, NbaBackfill.Raw.IRawLanding landing, ILogger<DailyTimerFunction> log)
 {
     [Function("DailyBackfill")]
-    public async Task Run([TimerTrigger("%" + AppSettings.DailySchedule + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    public async Task RunAsync([TimerTrigger("%" + AppSettings.DailySchedule + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
     {
         var tick = await new DailyRunner(client, warehouse, time, "functions", settings.Value.DailyCatchUpDays, landing).TickWithIngestAsync(context.CancellationToken);
         foreach (var d in tick.Ingest.Ingested) log.LogInformation("daily: ingested {Season} {Date:yyyy-MM-dd}", d.Season, d.Date);

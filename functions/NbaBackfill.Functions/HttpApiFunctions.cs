@@ -11,7 +11,7 @@ namespace NbaBackfill.Functions;
 public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
 {
     [Function("StartBackfill")]
-    public async Task<HttpResponseData> Start(
+    public async Task<HttpResponseData> StartAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var body = await RequestBody.ReadLimitedAsync(req.Body, options.MaxBodyBytes + 1, req.FunctionContext.CancellationToken);
@@ -19,7 +19,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("ListBackfills")]
-    public async Task<HttpResponseData> List(
+    public async Task<HttpResponseData> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -27,17 +27,17 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("GetBackfill")]
-    public async Task<HttpResponseData> Get(
+    public async Task<HttpResponseData> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "backfills/{id}")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client) =>
         await WriteAsync(req, await Api(client, req).GetAsync(id, req.FunctionContext.CancellationToken));
 
     [Function("TerminateBackfill")]
-    public async Task<HttpResponseData> Terminate(
+    public async Task<HttpResponseData> TerminateAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills/{id}/terminate")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client) =>
         await WriteAsync(req, await Api(client, req).TerminateAsync(id, req.FunctionContext.CancellationToken));
 
     [Function("RetryBackfill")]
-    public async Task<HttpResponseData> Retry(
+    public async Task<HttpResponseData> RetryAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills/{id}/retry")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -45,7 +45,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("Gaps")]
-    public async Task<HttpResponseData> Gaps(
+    public async Task<HttpResponseData> GapsAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "gaps")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -53,7 +53,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("Reconciliation")]
-    public async Task<HttpResponseData> Reconciliation(
+    public async Task<HttpResponseData> ReconciliationAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reconciliation")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -61,7 +61,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("Coverage")]
-    public async Task<HttpResponseData> Coverage(
+    public async Task<HttpResponseData> CoverageAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "coverage")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -69,7 +69,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("Failures")]
-    public async Task<HttpResponseData> Failures(
+    public async Task<HttpResponseData> FailuresAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "failures")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -77,7 +77,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("Stale")]
-    public async Task<HttpResponseData> Stale(
+    public async Task<HttpResponseData> StaleAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "stale")] HttpRequestData req, [DurableClient] DurableTaskClient client)
     {
         var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
@@ -85,7 +85,7 @@ public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
     }
 
     [Function("Runs")]
-    public async Task<HttpResponseData> Runs(
+    public async Task<HttpResponseData> RunsAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData req, [DurableClient] DurableTaskClient client) =>
         await WriteAsync(req, await Api(client, req).RunsAsync(req.FunctionContext.CancellationToken));
 

@@ -20,7 +20,10 @@ builder.Services.AddSingleton(TimeProvider.System);
 // Every setting is validated when the host starts: a bad value stops it with a message naming the setting.
 builder.Services.AddNbaSettings();
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<NbaSettings>>().Value.ApiOptions);
-builder.Services.AddSingleton<IWarehouse>(_ => WarehouseConnector.OpenFromSettingsAsync(name => builder.Configuration[name], TimeProvider.System).GetAwaiter().GetResult());
+// The warehouse is opened (awaited, not blocked on in a DI factory) before the host starts: a bad warehouse setting
+// stops start-up with its message, and the host's functions all share the one instance.
+await using var warehouse = await WarehouseConnector.OpenFromSettingsAsync(name => builder.Configuration[name], TimeProvider.System);
+builder.Services.AddSingleton(warehouse);
 // Run reports go to reports/{run-id}/ of the reports container in the app's storage account.
 builder.Services.AddSingleton<IRunReportSink>(sp => new BlobRunReportSink(
     AppStorage.Container(builder.Configuration, sp.GetRequiredService<IOptions<NbaSettings>>().Value.ReportsContainer)));
@@ -38,4 +41,4 @@ if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_
     telemetry.WithTracing(t => t.AddAzureMonitorTraceExporter()).WithMetrics(m => m.AddAzureMonitorMetricExporter())
         .WithLogging(l => l.AddAzureMonitorLogExporter());
 }
-builder.Build().Run();
+await builder.Build().RunAsync();

@@ -31,7 +31,7 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
     [Fact]
     public async Task Post_starts_a_backfill_with_202_location_and_payload_then_get_reports_it()
     {
-        var response = (FakeHttpResponse)await _functions.Start(
+        var response = (FakeHttpResponse)await _functions.StartAsync(
             FakeHttpRequest.Create("POST", "https://nba.example.net/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\"}"), Engine.Client);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var body = JsonDocument.Parse(response.Text);
@@ -46,7 +46,7 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
         Assert.Equal(body.RootElement.GetProperty("statusQueryGetUri").GetString(), response.Headers.GetValues("Location").Single());
 
         await Engine.Client.WaitForInstanceCompletionAsync(id);
-        var get = (FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://nba.example.net/api/backfills/" + id), id, Engine.Client);
+        var get = (FakeHttpResponse)await _functions.GetAsync(FakeHttpRequest.Create("GET", "https://nba.example.net/api/backfills/" + id), id, Engine.Client);
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal("Completed", JsonDocument.Parse(get.Text).RootElement.GetProperty("status").GetString());
     }
@@ -57,7 +57,7 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
     [InlineData("{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"processors\":[\"PGS\"],\"extra\":true}", "extra")]
     public async Task Bad_input_is_400_problem_json_naming_the_field(string body, string field)
     {
-        var response = (FakeHttpResponse)await _functions.Start(FakeHttpRequest.Create("POST", "https://x/api/backfills", body), Engine.Client);
+        var response = (FakeHttpResponse)await _functions.StartAsync(FakeHttpRequest.Create("POST", "https://x/api/backfills", body), Engine.Client);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("application/problem+json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
         var errors = JsonDocument.Parse(response.Text).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
@@ -68,12 +68,12 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
     public async Task Oversized_bodies_unknown_ids_and_bad_queries_are_refused()
     {
         var big = "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"pad\":\"" + new string('x', 4000) + "\"}";
-        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Start(FakeHttpRequest.Create("POST", "https://x/api/backfills", big), Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://x/api/backfills/bf-20990101-20990102-pgs"), "bf-20990101-20990102-pgs", Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Get(FakeHttpRequest.Create("GET", "https://x/api/backfills/nope"), "nope", Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.Terminate(FakeHttpRequest.Create("POST", "https://x/api/backfills/bf-20990101-20990102-pgs/terminate"), "bf-20990101-20990102-pgs", Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.Gaps(FakeHttpRequest.Create("GET", "https://x/api/gaps?from=2021-11-01"), Engine.Client)).StatusCode);
-        var reconciliation = (FakeHttpResponse)await _functions.Reconciliation(FakeHttpRequest.Create("GET", "https://x/api/reconciliation?from=2021-11-01&to=2021-11-02"), Engine.Client);
+        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.StartAsync(FakeHttpRequest.Create("POST", "https://x/api/backfills", big), Engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.GetAsync(FakeHttpRequest.Create("GET", "https://x/api/backfills/bf-20990101-20990102-pgs"), "bf-20990101-20990102-pgs", Engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.GetAsync(FakeHttpRequest.Create("GET", "https://x/api/backfills/nope"), "nope", Engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.TerminateAsync(FakeHttpRequest.Create("POST", "https://x/api/backfills/bf-20990101-20990102-pgs/terminate"), "bf-20990101-20990102-pgs", Engine.Client)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.GapsAsync(FakeHttpRequest.Create("GET", "https://x/api/gaps?from=2021-11-01"), Engine.Client)).StatusCode);
+        var reconciliation = (FakeHttpResponse)await _functions.ReconciliationAsync(FakeHttpRequest.Create("GET", "https://x/api/reconciliation?from=2021-11-01&to=2021-11-02"), Engine.Client);
         Assert.Equal(HttpStatusCode.OK, reconciliation.StatusCode);
         Assert.Equal(6, JsonDocument.Parse(reconciliation.Text).RootElement.GetArrayLength());
     }
