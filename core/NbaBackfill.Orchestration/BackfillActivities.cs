@@ -133,7 +133,7 @@ public sealed partial class BackfillActivities(
         foreach (var node in input.Nodes)
         {
             var recorder = new FailureRecorder(node.Processor, new RunStamp(input.RunId, now));
-            var population = await ExpectedPopulation.ReadAsync(warehouse, node.Processor, DateRange.Single(node.Date), ct);
+            var population = await ProcessorRegistry.Default.Of(node.Processor).Population.Read(warehouse, DateRange.Single(node.Date), ct);
             foreach (var (date, entity, type) in population)
             {
                 if (node.Category == FailureCategory.MissingDependencies) recorder.MissingDependencies(date, entity, type, node.Reason);

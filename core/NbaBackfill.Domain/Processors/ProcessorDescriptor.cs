@@ -50,12 +50,10 @@ public sealed record ProcessorDescriptor(
     public string EntityColumn => Population.EntityColumn;
 }
 
-/// <summary>What a bootstrap forecast can look at: the calendar and the season's games, teams' dates indexed once.</summary>
+/// <summary>What a bootstrap forecast can look at: the calendar, and the games by date and by team, indexed once.</summary>
 public sealed class ForecastContext(PlanningCalendar calendar, IReadOnlyList<RawGame> games)
 {
     public PlanningCalendar Calendar => calendar;
-
-    public IReadOnlyList<RawGame> Games => games;
 
     public ILookup<(string Season, string Team), DateOnly> TeamGames { get; } =
         games.SelectMany(g => g.Teams.Select(t => (g.Season, Team: t, g.GameDate))).ToLookup(x => (x.Season, x.Team), x => x.GameDate);

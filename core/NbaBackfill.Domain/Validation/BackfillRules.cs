@@ -6,13 +6,10 @@ namespace NbaBackfill.Validation;
 /// <summary>A field of a backfill request, named by each surface its own way (<c>maxParallel</c>, <c>--max-parallel</c>).</summary>
 public enum RequestField
 {
-    From,
     To,
     Processors,
-    OnFailure,
     MaxParallel,
     BatchSize,
-    Preflight,
 }
 
 /// <summary>One broken rule of a request: which field, and the rule in words.</summary>

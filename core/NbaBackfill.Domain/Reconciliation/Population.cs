@@ -40,11 +40,3 @@ public sealed record Population(
         (await warehouse.ReadColumnsAsync(PgsRow.Schema, range, ["game_date", "player_id"],
             r => (r.Date("game_date"), r.Id("player_id"), EntityType.Player), ct)).ToList());
 }
-
-/// <summary>A processor's expected population over a range (its descriptor's <see cref="Population"/>).</summary>
-public static class ExpectedPopulation
-{
-    public static Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>> ReadAsync(
-        IWarehouseReader warehouse, ProcessorId processor, DateRange range, CancellationToken ct) =>
-        ProcessorRegistry.Default.Of(processor).Population.Read(warehouse, range, ct);
-}
