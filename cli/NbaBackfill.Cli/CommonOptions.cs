@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NbaBackfill.Api;
+using NbaBackfill.Hosting;
 using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
 using NbaBackfill.Validation;

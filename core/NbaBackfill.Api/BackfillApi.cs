@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using NbaBackfill.Calendar;
@@ -10,18 +12,13 @@ using NbaBackfill.Reconciliation;
 using NbaBackfill.Tables;
 using System.Text.Json;
 using NbaBackfill.Warehouse;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace NbaBackfill.Api;
 
 /// <summary>
-/// This app's own routes for an instance, returned on 202/409. Never Durable Functions' built-in management URLs:
-/// those carry the system key, which opens terminate/purge/rewind/raise-event on every instance of the task hub.
-/// </summary>
-public sealed record ManagementPayload(string Id, string StatusQueryGetUri, string TerminatePostUri, string RetryPostUri);
-
-/// <summary>
-/// The HTTP API, host-agnostic: validation, 202/400/404/409 semantics, payloads. Azure Functions triggers and the
-/// local host are thin mappings of requests onto these methods.
+/// The HTTP API, host-agnostic: validation, 202/400/404/409 semantics, payloads, as typed results (400 a
+/// ValidationProblem naming each field, 404/409 problem details). <see cref="BackfillEndpoints"/> maps it.
 /// </summary>
 public sealed class BackfillApi(
     DurableTaskClient client, IWarehouse warehouse, ApiOptions options, Func<string, ManagementPayload> managementPayload, string engine,
@@ -31,22 +28,35 @@ public sealed class BackfillApi(
 
     public ApiOptions Options => options;
 
+    /// <summary>
+    /// Minimal APIs bind the API per request: the engine from the request's features (Functions) or services (the
+    /// local host), everything else from services, management links from the request's own scheme and host.
+    /// </summary>
+    public static ValueTask<BackfillApi?> BindAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var engine = http.Features.Get<ApiEngine>() ?? services.GetRequiredService<ApiEngine>();
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
+        return ValueTask.FromResult<BackfillApi?>(new BackfillApi(
+            engine.Client, services.GetRequiredService<IWarehouse>(), services.GetRequiredService<ApiOptions>(),
+            id => ManagementPayload.FromRoutes(baseUrl, id), engine.Name, services.GetService<TimeProvider>()));
+    }
+
     /// <summary>POST /api/backfills.</summary>
-    public async Task<ApiResponse> StartAsync(byte[] body, CancellationToken ct)
+    public async Task<Results<Ok<DryRunResponse>, Accepted<ManagementPayload>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        byte[] body, CancellationToken ct)
     {
         var (parsed, errors) = BackfillRequestParser.Parse(body, options);
-        if (parsed is null) return ApiResponse.BadRequest(errors);
+        if (parsed is null) return Invalid(errors);
         if (parsed.DryRun)
         {
             var plan = await BackfillActivities.PlanOnlyAsync(warehouse, parsed.Request, ct);
-            return ApiResponse.Ok(new
-            {
-                dryRun = true, nodes = plan.Nodes.GroupBy(n => n.Processor.ToString()).ToDictionary(g => g.Key, g => g.Count()),
-                noGameDates = plan.NoGameDates, addedByPreflight = plan.AddedByPreflight.Count,
-            });
+            return TypedResults.Ok(new DryRunResponse(
+                true, plan.Nodes.GroupBy(n => n.Processor.ToString()).ToDictionary(g => g.Key, g => g.Count()),
+                plan.NoGameDates, plan.AddedByPreflight.Count));
         }
         var id = RunIds.Key(parsed.Request);
-        return await StartInstanceAsync(id, parsed.Request, ct);
+        return await ScheduleAsync(id, parsed.Request, ct) is { } refused ? refused : Scheduled(id);
     }
 
     /// <summary>
@@ -54,7 +64,8 @@ public sealed class BackfillApi(
     /// scheduled: a start whose (processor, date) nodes overlap an active instance (daily runs and suspended ones
     /// included) is refused with 409 naming it.
     /// </summary>
-    private async Task<ApiResponse> StartInstanceAsync(string id, Planning.BackfillRequest request, CancellationToken ct)
+    /// <returns>The 409 when refused; null when scheduled.</returns>
+    private async Task<ProblemHttpResult?> ScheduleAsync(string id, Planning.BackfillRequest request, CancellationToken ct)
     {
         var admission = await RunGate.AdmitAsync(client, id, request, resumesSameId: false, () =>
             client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Backfill, new BackfillInput(id, request, engine, TraceParent: System.Diagnostics.Activity.Current?.Id),
@@ -67,28 +78,48 @@ public sealed class BackfillApi(
         {
             return Conflict(conflicts[0].RunningId, "Overlaps a running backfill", RunAdmission.Refusal(conflicts), conflicts);
         }
-        var payload = managementPayload(id);
-        return new ApiResponse(202, payload, Headers: new Dictionary<string, string> { ["Location"] = payload.StatusQueryGetUri });
+        return null;
     }
 
-    private ApiResponse Conflict(string runningId, string title, string detail, IReadOnlyList<RunConflict> conflicts) =>
-        new(409, new ProblemDetails("https://httpstatuses.io/409", title, 409, detail, null, runningId)
-            {
-                Conflicts = conflicts.Select(c => new ConflictDetail(c.RunningId, c.Processors.Select(p => p.ToString()).ToList(), c.From, c.To, managementPayload(c.RunningId))).ToList(),
-            },
-            "application/problem+json", new Dictionary<string, string> { ["Location"] = managementPayload(runningId).StatusQueryGetUri });
+    /// <summary>202 with this app's routes for the instance, and Location its status route.</summary>
+    private Accepted<ManagementPayload> Scheduled(string id)
+    {
+        var payload = managementPayload(id);
+        return TypedResults.Accepted(payload.StatusQueryGetUri, payload);
+    }
+
+    /// <summary>409 naming the running instance (<c>instance</c>) and, under <c>conflicts</c>, every overlap with its links.</summary>
+    private ProblemHttpResult Conflict(string runningId, string title, string detail, IReadOnlyList<RunConflict> conflicts) =>
+        TypedResults.Problem(detail, runningId, StatusCodes.Status409Conflict, title, extensions: new Dictionary<string, object?>
+        {
+            ["conflicts"] = conflicts.Select(c => new ConflictDetail(
+                c.RunningId, c.Processors.Select(p => p.ToString()).ToList(), c.From, c.To, managementPayload(c.RunningId))).ToList(),
+        });
+
+    /// <summary>400: every broken rule under its field, and all of them in one line as the detail.</summary>
+    private static ValidationProblem Invalid(IReadOnlyCollection<FieldError> errors) => TypedResults.ValidationProblem(
+        errors.GroupBy(e => e.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Rule).ToArray()),
+        detail: string.Join("; ", errors.Select(e => $"{e.Field}: {e.Rule}")), title: "Invalid request");
+
+    private static ValidationProblem Invalid(string field, string rule) => Invalid([new FieldError(field, rule)]);
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ProblemHttpResult NotRunning(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title);
 
     /// <summary>
     /// GET /api/backfills/{id}: polled by the dashboard, so it reads no orchestration inputs (a packed checkpoint can
     /// be megabytes) and no failure rows: the run row, one GROUP BY over its node statuses and one per failure table.
     /// </summary>
-    public async Task<ApiResponse> GetAsync(string id, CancellationToken ct)
+    public async Task<Results<Ok<BackfillStatusResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, CancellationToken ct)
     {
         if (InvalidId(id) is { } invalid) return invalid;
         var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: false, ct);
         if (meta is not null && meta.Name != TaskNames.Backfill) meta = null;
         var run = (await warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, ct)).Select(r => RunRow.From(new Row(r))).SingleOrDefault();
-        if (meta is null && run is null) return ApiResponse.NotFound($"no backfill with id {id}");
+        if (meta is null && run is null) return NotFound($"no backfill with id {id}");
         var outcome = run?.Summary is { } summary ? JsonSerializer.Deserialize<BackfillOutcome>(summary) : null;
         object? progress = outcome?.Progress;
         Dictionary<string, long>? failures = null;
@@ -107,20 +138,17 @@ public sealed class BackfillApi(
                 }
             }
         }
-        return ApiResponse.Ok(new
-        {
-            id, runtimeStatus = meta?.RuntimeStatus.ToString() ?? run!.Status.ToString(), createdAt = meta?.CreatedAt ?? run!.StartedAt,
-            lastUpdatedAt = meta?.LastUpdatedAt ?? run!.CompletedAt, engine = run?.Engine,
-            from = run?.FromDate, to = run?.ToDate, processors = run?.Processors.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            status = run?.Status, progress, failuresByCategory = failures,
-            reconciliation = outcome?.Reconciliation, failure = meta?.FailureDetails?.ErrorMessage,
-            links = managementPayload(id),
-        });
+        return TypedResults.Ok(new BackfillStatusResponse(
+            id, meta?.RuntimeStatus.ToString() ?? run!.Status.ToString(), meta?.CreatedAt ?? run!.StartedAt,
+            meta?.LastUpdatedAt ?? run!.CompletedAt, run?.Engine,
+            run?.FromDate, run?.ToDate, run?.Processors.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            run?.Status, progress, failures, outcome?.Reconciliation, meta?.FailureDetails?.ErrorMessage, managementPayload(id)));
     }
 
     /// <summary>GET /api/backfills?status=Running&amp;from=…&amp;pageSize=…&amp;continuationToken=….</summary>
-    public async Task<ApiResponse> ListAsync(string? status, string? from, string? pageSize, string? continuationToken, CancellationToken ct)
+    public async Task<Results<Ok<BackfillListPage>, ValidationProblem>> ListAsync(ListQuery q, CancellationToken ct)
     {
+        var (status, from, pageSize, continuationToken) = q;
         var errors = new List<FieldError>();
         OrchestrationRuntimeStatus[]? statuses = null;
         if (!string.IsNullOrEmpty(status))
@@ -141,140 +169,144 @@ public sealed class BackfillApi(
         {
             errors.Add(new FieldError("pageSize", "must be a whole number from 1 to 500"));
         }
-        if (errors.Count > 0) return ApiResponse.BadRequest(errors);
+        if (errors.Count > 0) return Invalid(errors);
         var query = new OrchestrationQuery(CreatedFrom: createdFrom, Statuses: statuses, PageSize: size, ContinuationToken: continuationToken);
         await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuationToken, size).WithCancellation(ct))
         {
             var items = page.Values.Where(m => m.Name == TaskNames.Backfill)
-                .Select(m => new { id = m.InstanceId, runtimeStatus = m.RuntimeStatus.ToString(), createdAt = m.CreatedAt, lastUpdatedAt = m.LastUpdatedAt })
+                .Select(m => new BackfillListItem(m.InstanceId, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt))
                 .ToList();
-            return ApiResponse.Ok(new { items, continuationToken = page.ContinuationToken });
+            return TypedResults.Ok(new BackfillListPage(items, page.ContinuationToken));
         }
-        return ApiResponse.Ok(new { items = Array.Empty<object>(), continuationToken = (string?)null });
+        return TypedResults.Ok(new BackfillListPage([], null));
     }
 
     /// <summary>POST /api/backfills/{id}/terminate.</summary>
-    public async Task<ApiResponse> TerminateAsync(string id, CancellationToken ct)
+    public async Task<Results<Accepted<TerminatedResponse>, ValidationProblem, ProblemHttpResult>> TerminateAsync(string id, CancellationToken ct)
     {
         if (InvalidId(id) is { } invalid) return invalid;
         var meta = await client.GetInstanceAsync(id, ct);
-        if (meta is null || meta.Name != TaskNames.Backfill) return ApiResponse.NotFound($"no backfill with id {id}");
-        if (!RunGate.Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Not running", $"backfill {id} is {meta.RuntimeStatus}");
+        if (meta is null || meta.Name != TaskNames.Backfill) return NotFound($"no backfill with id {id}");
+        if (!RunGate.Active.Contains(meta.RuntimeStatus)) return NotRunning("Not running", $"backfill {id} is {meta.RuntimeStatus}");
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions("terminated through the API"), ct);
         // The orchestrator never runs again to say so: record it, so status shows it and nothing "resumes" it.
         await RunTermination.RecordAsync(warehouse, id, _time.GetUtcNow(), ct);
-        return new ApiResponse(202, new { id, status = RunStatus.Terminated });
+        return TypedResults.Accepted((string?)null, new TerminatedResponse(id, RunStatus.Terminated));
     }
 
     /// <summary>POST /api/backfills/{id}/retry[?correctableOnly=true].</summary>
-    public async Task<ApiResponse> RetryAsync(string id, string? correctableOnly, CancellationToken ct)
+    public async Task<Results<Ok<NothingToRetryResponse>, Accepted<ManagementPayload>, ValidationProblem, ProblemHttpResult>> RetryAsync(
+        string id, RetryQuery query, CancellationToken ct)
     {
         if (InvalidId(id) is { } invalid) return invalid;
-        if (correctableOnly is not (null or "" or "true" or "false")) return ApiResponse.BadRequest([new FieldError("correctableOnly", "must be true or false")]);
+        var correctableOnly = query.CorrectableOnly;
+        if (correctableOnly is not (null or "" or "true" or "false")) return Invalid("correctableOnly", "must be true or false");
         var run = await RetryPlanning.FindRunAsync(warehouse, id, ct);
         var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
-        if (run is null && meta?.ReadInputAs<BackfillInput>() is null) return ApiResponse.NotFound($"no backfill run with id {id}");
-        if (meta is not null && RunGate.Active.Contains(meta.RuntimeStatus)) return ApiResponse.Problem(409, "Still running", $"backfill {id} is {meta.RuntimeStatus}");
+        if (run is null && meta?.ReadInputAs<BackfillInput>() is null) return NotFound($"no backfill run with id {id}");
+        if (meta is not null && RunGate.Active.Contains(meta.RuntimeStatus)) return NotRunning("Still running", $"backfill {id} is {meta.RuntimeStatus}");
         if (run is null)
         {
             // Stopped before it planned anything: a retry is the whole request again.
-            return await StartInstanceAsync(id + "-retry1", meta!.ReadInputAs<BackfillInput>()!.Request, ct);
+            var again = id + "-retry1";
+            return await ScheduleAsync(again, meta!.ReadInputAs<BackfillInput>()!.Request, ct) is { } refusedAgain ? refusedAgain : Scheduled(again);
         }
         var retry = await RetryPlanning.PlanAsync(warehouse, run, correctableOnly == "true", ct);
-        if (retry is null) return ApiResponse.Ok(new { id, retry = (string?)null, detail = "nothing to retry" });
-        return await StartInstanceAsync(retry.RetryRunId, retry.Request, ct);
+        if (retry is null) return TypedResults.Ok(new NothingToRetryResponse(id, "nothing to retry"));
+        return await ScheduleAsync(retry.RetryRunId, retry.Request, ct) is { } refused ? refused : Scheduled(retry.RetryRunId);
     }
 
-    private static ApiResponse? InvalidId(string id) =>
-        Validation.Identifiers.IsRunId(id) ? null : ApiResponse.BadRequest([new FieldError("id", $"{Validation.Identifiers.Quote(id)} is not {Validation.Identifiers.RunIdRule}")]);
+    private static ValidationProblem? InvalidId(string id) =>
+        Validation.Identifiers.IsRunId(id) ? null : Invalid("id", $"{Validation.Identifiers.Quote(id)} is not {Validation.Identifiers.RunIdRule}");
 
     /// <summary>GET /api/gaps?from&amp;to: row counts per date and table.</summary>
-    public async Task<ApiResponse> GapsAsync(string? from, string? to, CancellationToken ct)
+    public async Task<Results<Ok<GapsResponse>, ValidationProblem>> GapsAsync(RangeQuery query, CancellationToken ct)
     {
-        var errors = new List<FieldError>();
-        if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
-        var range = new DateRange(r.From, r.To);
+        if (CheckRange(query.From, query.To, out var range) is { } invalid) return invalid;
         var grid = await GapGrid.ReadAsync(warehouse, range, ct);
         var outputs = grid.Columns.Where(c => c.Name != "raw").ToList();
-        var dates = range.Dates().Select(d => new
-        {
-            date = d, noGames = !grid.GameDates.Contains(d),
-            counts = outputs.ToDictionary(c => c.Name, c => c.Counts.GetValueOrDefault(d)),
-        });
-        return ApiResponse.Ok(new { from = r.From, to = r.To, dates });
+        var dates = range.Dates().Select(d => new GapsDate(
+            d, !grid.GameDates.Contains(d), outputs.ToDictionary(c => c.Name, c => c.Counts.GetValueOrDefault(d)))).ToList();
+        return TypedResults.Ok(new GapsResponse(range.From, range.To, dates));
     }
 
     /// <summary>GET /api/coverage?from&amp;to: the heatmap, one cell per (processor, date) with its state and counts.</summary>
-    public async Task<ApiResponse> CoverageAsync(string? from, string? to, CancellationToken ct)
+    public async Task<Results<Ok<CoverageResponse>, ValidationProblem>> CoverageAsync(RangeQuery query, CancellationToken ct)
     {
-        var errors = new List<FieldError>();
-        if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
-        var cells = await Coverage.ReadAsync(warehouse, new DateRange(r.From, r.To), ct);
-        return ApiResponse.Ok(new
-        {
-            from = r.From, to = r.To, processors = ProcessorIds.All.Select(p => p.ToString()),
-            cells = cells.Select(c => new
-            {
-                processor = c.Processor.ToString(), date = c.Date, state = c.State.ToString(), c.Counts.Expected, c.Counts.HasRecord,
-                c.Counts.HasFailure, c.Counts.Unaccounted, c.Counts.Orphans, c.Counts.Both, failures = c.FailuresByCategory,
-                staleReasons = c.StaleReasons,
-            }),
-        });
+        if (CheckRange(query.From, query.To, out var range) is { } invalid) return invalid;
+        var cells = await Coverage.ReadAsync(warehouse, range, ct);
+        return TypedResults.Ok(new CoverageResponse(
+            range.From, range.To, ProcessorIds.All.Select(p => p.ToString()).ToList(),
+            cells.Select(c => new CoverageCellResponse(
+                c.Processor.ToString(), c.Date, c.State.ToString(), c.Counts.Expected, c.Counts.HasRecord, c.Counts.HasFailure,
+                c.Counts.Unaccounted, c.Counts.Orphans, c.Counts.Both, c.FailuresByCategory, c.StaleReasons)).ToList()));
     }
 
     /// <summary>GET /api/stale[?from&amp;to]: every stale or never-run node with its reasons (default: every loaded date).</summary>
-    public async Task<ApiResponse> StaleAsync(string? from, string? to, CancellationToken ct)
+    public async Task<Results<Ok<IReadOnlyList<StaleNodeResponse>>, ValidationProblem>> StaleAsync(RangeQuery query, CancellationToken ct)
     {
         DateRange? range = null;
-        if (!string.IsNullOrEmpty(from) || !string.IsNullOrEmpty(to))
+        if (!string.IsNullOrEmpty(query.From) || !string.IsNullOrEmpty(query.To))
         {
-            var errors = new List<FieldError>();
-            if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
-            range = new DateRange(r.From, r.To);
+            if (CheckRange(query.From, query.To, out var given) is { } invalid) return invalid;
+            range = given;
         }
         range ??= await StaleRuns.LoadedRangeAsync(warehouse, ct);
         var stale = range is { } scope ? await StaleRuns.FindAsync(warehouse, scope, ProcessorIds.All, Versions.CodeVersions.Declared, ct) : [];
-        return ApiResponse.Ok(stale.Select(n => new { processor = n.Processor.ToString(), date = n.Date, reasons = n.Reasons }));
+        return TypedResults.Ok<IReadOnlyList<StaleNodeResponse>>(
+            stale.Select(n => new StaleNodeResponse(n.Processor.ToString(), n.Date, n.Reasons)).ToList());
     }
 
     /// <summary>GET /api/runs: every run of the warehouse (backfill_runs: CLI, API and daily runs alike), newest first.</summary>
-    public async Task<ApiResponse> RunsAsync(CancellationToken ct)
+    public async Task<Ok<IReadOnlyList<RunResponse>>> RunsAsync(CancellationToken ct)
     {
         var runs = (await warehouse.ReadAllAsync(TableCatalog.BackfillRuns, null, ct)).Select(r => RunRow.From(new Row(r)))
             .OrderByDescending(r => r.StartedAt).Take(200);
-        return ApiResponse.Ok(runs.Select(r => new
-        {
-            id = r.RunId, status = r.Status, engine = r.Engine, from = r.FromDate, to = r.ToDate, processors = r.Processors,
-            startedAt = r.StartedAt, completedAt = r.CompletedAt,
-        }));
+        return TypedResults.Ok<IReadOnlyList<RunResponse>>(runs.Select(r => new RunResponse(
+            r.RunId, r.Status, r.Engine, r.FromDate, r.ToDate, r.Processors, r.StartedAt, r.CompletedAt)).ToList());
     }
 
     /// <summary>GET /api/failures?processor&amp;date: the unresolved failures of one cell (dashboard drill-down).</summary>
-    public async Task<ApiResponse> FailuresAsync(string? processor, string? date, CancellationToken ct)
+    public async Task<Results<Ok<IReadOnlyList<FailureResponse>>, ValidationProblem>> FailuresAsync(FailuresQuery query, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var p = ProcessorId.PGS;
-        if (processor is null || !ProcessorIds.TryParse(processor, out p)) errors.Add(new FieldError("processor", $"unknown processor (known: {string.Join(", ", ProcessorIds.All)})"));
-        if (BackfillRequestParser.QueryRange(date, date, options, errors) is not { } r || errors.Count > 0) return ApiResponse.BadRequest(errors);
-        var failures = await warehouse.ReadUnresolvedFailuresAsync(p, DateRange.Single(r.From), ct);
-        return ApiResponse.Ok(failures.OrderBy(f => f.FailureCategory, StringComparer.Ordinal).ThenBy(f => f.EntityId, StringComparer.Ordinal).Select(f => new
+        if (query.Processor is null || !ProcessorIds.TryParse(query.Processor, out p))
         {
-            entityId = f.EntityId, entityType = f.EntityType, category = f.FailureCategory, failureType = f.FailureType,
-            isCorrectable = f.IsCorrectable, reason = f.FailureReason, missingGameDates = f.MissingGameDates, runId = f.RunId,
-        }));
+            errors.Add(new FieldError("processor", $"unknown processor (known: {string.Join(", ", ProcessorIds.All)})"));
+        }
+        var r = BackfillRequestParser.QueryRange(query.Date, query.Date, options, errors);
+        if (r is null || errors.Count > 0) return Invalid(errors);
+        var failures = await warehouse.ReadUnresolvedFailuresAsync(p, DateRange.Single(r.Value.From), ct);
+        return TypedResults.Ok<IReadOnlyList<FailureResponse>>(failures
+            .OrderBy(f => f.FailureCategory, StringComparer.Ordinal).ThenBy(f => f.EntityId, StringComparer.Ordinal)
+            .Select(f => new FailureResponse(
+                f.EntityId, f.EntityType, f.FailureCategory, f.FailureType, f.IsCorrectable, f.FailureReason, f.MissingGameDates, f.RunId))
+            .ToList());
     }
 
     /// <summary>GET /api/reconciliation?from&amp;to[&amp;perDate=true].</summary>
-    public async Task<ApiResponse> ReconciliationAsync(string? from, string? to, string? perDate, CancellationToken ct)
+    public async Task<Results<Ok<IReadOnlyList<ReconciliationResponse>>, ValidationProblem>> ReconciliationAsync(
+        ReconciliationQuery query, CancellationToken ct)
+    {
+        if (CheckRange(query.From, query.To, out var range) is { } invalid) return invalid;
+        if (query.PerDate is not (null or "" or "true" or "false")) return Invalid("perDate", "must be true or false");
+        var report = await ReconciliationReader.ReconcileAsync(warehouse, range, ProcessorIds.All, ct);
+        return TypedResults.Ok<IReadOnlyList<ReconciliationResponse>>(report.Select(p => new ReconciliationResponse(
+            p.Processor.ToString(), p.Totals.Expected, p.Totals.HasRecord, p.Totals.HasFailure, p.Totals.Unaccounted, p.Totals.Orphans,
+            p.Totals.Both, p.Totals.Coverage,
+            query.PerDate == "true"
+                ? p.Dates.Select(d => new ReconciliationDate(
+                    d.Date, d.Counts.Expected, d.Counts.HasRecord, d.Counts.HasFailure, d.Counts.Unaccounted, d.Counts.Orphans, d.Counts.Both)).ToList()
+                : null)).ToList());
+    }
+
+    /// <summary>A query's from/to under the API's range rules: the 400 naming what is wrong, or null and the range.</summary>
+    private ValidationProblem? CheckRange(string? from, string? to, out DateRange range)
     {
         var errors = new List<FieldError>();
-        if (BackfillRequestParser.QueryRange(from, to, options, errors) is not { } r) return ApiResponse.BadRequest(errors);
-        var report = await ReconciliationReader.ReconcileAsync(warehouse, new DateRange(r.From, r.To), ProcessorIds.All, ct);
-        return ApiResponse.Ok(report.Select(p => new
-        {
-            processor = p.Processor.ToString(), expected = p.Totals.Expected, hasRecord = p.Totals.HasRecord, hasFailure = p.Totals.HasFailure,
-            unaccounted = p.Totals.Unaccounted, orphans = p.Totals.Orphans, both = p.Totals.Both, coverage = p.Totals.Coverage,
-            dates = perDate == "true" ? p.Dates.Select(d => new { date = d.Date, d.Counts.Expected, d.Counts.HasRecord, d.Counts.HasFailure, d.Counts.Unaccounted, d.Counts.Orphans, d.Counts.Both }) : null,
-        }));
+        var checkedRange = BackfillRequestParser.QueryRange(from, to, options, errors);
+        range = checkedRange is { } r ? new DateRange(r.From, r.To) : default;
+        return checkedRange is null ? Invalid(errors) : null;
     }
 }

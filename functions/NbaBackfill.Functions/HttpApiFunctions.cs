@@ -1,110 +1,104 @@
-using System.Net;
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask.Client;
 using NbaBackfill.Api;
-using NbaBackfill.Warehouse;
+using static NbaBackfill.Api.ApiRoutes;
 
 namespace NbaBackfill.Functions;
 
-/// <summary>The HTTP API: each trigger reads the request, calls <see cref="BackfillApi"/>, writes its response.</summary>
-public sealed class HttpApiFunctions(IWarehouse warehouse, ApiOptions options)
+/// <summary>
+/// The HTTP API on Azure Functions (ASP.NET Core integration): one trigger per endpoint of
+/// <see cref="BackfillEndpoints"/>, declared with its name and route constants; each hands its Durable client to
+/// the request and runs the endpoint's own handler, so both hosts bind, validate and answer alike.
+/// </summary>
+public sealed class HttpApiFunctions(EndpointRunner endpoints)
 {
-    [Function("StartBackfill")]
-    public async Task<HttpResponseData> StartAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    [Function(Names.StartBackfill)]
+    public Task<IActionResult> StartAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Backfills)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.StartBackfill, req, client);
+
+    [Function(Names.ListBackfills)]
+    public Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Backfills)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.ListBackfills, req, client);
+
+    [Function(Names.GetBackfill)]
+    public Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Backfill)] HttpRequest req, string id, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.GetBackfill, req, client, id);
+
+    [Function(Names.TerminateBackfill)]
+    public Task<IActionResult> TerminateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Terminate)] HttpRequest req, string id, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.TerminateBackfill, req, client, id);
+
+    [Function(Names.RetryBackfill)]
+    public Task<IActionResult> RetryAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Retry)] HttpRequest req, string id, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.RetryBackfill, req, client, id);
+
+    [Function(Names.Gaps)]
+    public Task<IActionResult> GapsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Gaps)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.Gaps, req, client);
+
+    [Function(Names.Reconciliation)]
+    public Task<IActionResult> ReconciliationAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Reconciliation)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.Reconciliation, req, client);
+
+    [Function(Names.Coverage)]
+    public Task<IActionResult> CoverageAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Coverage)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.Coverage, req, client);
+
+    [Function(Names.Failures)]
+    public Task<IActionResult> FailuresAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Failures)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.Failures, req, client);
+
+    [Function(Names.Stale)]
+    public Task<IActionResult> StaleAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Stale)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.Stale, req, client);
+
+    [Function(Names.Runs)]
+    public Task<IActionResult> RunsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Runs)] HttpRequest req, [DurableClient] DurableTaskClient client) =>
+        endpoints.RunAsync(Names.Runs, req, client);
+}
+
+/// <summary>
+/// Runs an endpoint's handler on a Functions request: the handler is compiled once into a request delegate by
+/// ASP.NET Core's <see cref="RequestDelegateFactory"/> (the same binding minimal APIs use), and writes the response
+/// itself; the trigger then returns an empty action result, so nothing is written twice.
+/// </summary>
+public sealed class EndpointRunner(IServiceProvider services)
+{
+    public const string EngineName = "functions";
+
+    private readonly ConcurrentDictionary<string, RequestDelegate> _delegates = new(StringComparer.Ordinal);
+
+    public async Task<IActionResult> RunAsync(string name, HttpRequest req, DurableTaskClient client, string? id = null)
     {
-        var body = await RequestBody.ReadLimitedAsync(req.Body, options.MaxBodyBytes + 1, req.FunctionContext.CancellationToken);
-        return await WriteAsync(req, await Api(client, req).StartAsync(body, req.FunctionContext.CancellationToken));
+        var http = req.HttpContext;
+        http.Features.Set(new ApiEngine(client, EngineName));
+        // Functions matched the route and bound {id}; the handler binds it from route values, as under ASP.NET routing.
+        if (id is not null) http.Request.RouteValues["id"] = id;
+        await _delegates.GetOrAdd(name, Compile)(http);
+        return new EmptyResult();
     }
 
-    [Function("ListBackfills")]
-    public async Task<HttpResponseData> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "backfills")] HttpRequestData req, [DurableClient] DurableTaskClient client)
+    private RequestDelegate Compile(string name)
     {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).ListAsync(q["status"], q["from"], q["pageSize"], q["continuationToken"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("GetBackfill")]
-    public async Task<HttpResponseData> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "backfills/{id}")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(req, await Api(client, req).GetAsync(id, req.FunctionContext.CancellationToken));
-
-    [Function("TerminateBackfill")]
-    public async Task<HttpResponseData> TerminateAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills/{id}/terminate")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(req, await Api(client, req).TerminateAsync(id, req.FunctionContext.CancellationToken));
-
-    [Function("RetryBackfill")]
-    public async Task<HttpResponseData> RetryAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "backfills/{id}/retry")] HttpRequestData req, string id, [DurableClient] DurableTaskClient client)
-    {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).RetryAsync(id, q["correctableOnly"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("Gaps")]
-    public async Task<HttpResponseData> GapsAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "gaps")] HttpRequestData req, [DurableClient] DurableTaskClient client)
-    {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).GapsAsync(q["from"], q["to"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("Reconciliation")]
-    public async Task<HttpResponseData> ReconciliationAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reconciliation")] HttpRequestData req, [DurableClient] DurableTaskClient client)
-    {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).ReconciliationAsync(q["from"], q["to"], q["perDate"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("Coverage")]
-    public async Task<HttpResponseData> CoverageAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "coverage")] HttpRequestData req, [DurableClient] DurableTaskClient client)
-    {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).CoverageAsync(q["from"], q["to"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("Failures")]
-    public async Task<HttpResponseData> FailuresAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "failures")] HttpRequestData req, [DurableClient] DurableTaskClient client)
-    {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).FailuresAsync(q["processor"], q["date"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("Stale")]
-    public async Task<HttpResponseData> StaleAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "stale")] HttpRequestData req, [DurableClient] DurableTaskClient client)
-    {
-        var q = System.Web.HttpUtility.ParseQueryString(req.Url.Query);
-        return await WriteAsync(req, await Api(client, req).StaleAsync(q["from"], q["to"], req.FunctionContext.CancellationToken));
-    }
-
-    [Function("Runs")]
-    public async Task<HttpResponseData> RunsAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData req, [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(req, await Api(client, req).RunsAsync(req.FunctionContext.CancellationToken));
-
-    private BackfillApi Api(DurableTaskClient client, HttpRequestData req) =>
-        new(client, warehouse, options, id => ManagementPayloadOf(req, id), "functions");
-
-    /// <summary>
-    /// This app's routes (status, terminate, retry), never <c>CreateHttpManagementPayload</c>: its URLs carry the
-    /// Durable system key, which opens purge/rewind/raise-event on every instance to whoever holds one function key.
-    /// </summary>
-    internal static ManagementPayload ManagementPayloadOf(HttpRequestData req, string id) =>
-        ManagementPayloads.FromRoutes(req.Url.GetLeftPart(UriPartial.Authority), id);
-
-    internal static async Task<HttpResponseData> WriteAsync(HttpRequestData req, ApiResponse api)
-    {
-        var response = req.CreateResponse((HttpStatusCode)api.Status);
-        response.Headers.Add("Content-Type", api.ContentType + "; charset=utf-8");
-        foreach (var (name, value) in api.Headers ?? new Dictionary<string, string>()) response.Headers.Add(name, value);
-        await response.WriteStringAsync(api.BodyText);
-        return response;
+        var endpoint = BackfillEndpoints.Named(name);
+        return RequestDelegateFactory.Create(endpoint.Handler, new RequestDelegateFactoryOptions
+        {
+            ServiceProvider = services,
+            RouteParameterNames = BackfillEndpoints.RouteParameters(endpoint.Route),
+        }).RequestDelegate;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NbaBackfill.Api;
 using NbaBackfill.Functions;
+using NbaBackfill.Hosting;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Warehouse;
@@ -16,6 +17,10 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 var builder = FunctionsApplication.CreateBuilder(args);
+// HTTP triggers take ASP.NET Core's HttpRequest and run the API's minimal-API handlers (one endpoint table, two hosts).
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddBackfillApi();
+builder.Services.AddSingleton<EndpointRunner>();
 builder.Services.AddSingleton(TimeProvider.System);
 // Every setting is validated when the host starts: a bad value stops it with a message naming the setting.
 builder.Services.AddNbaSettings();

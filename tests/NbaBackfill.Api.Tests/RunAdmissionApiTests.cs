@@ -36,9 +36,9 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
     }
 
     private BackfillApi Api(IWarehouse warehouse) =>
-        new(Engine.Client, warehouse, new ApiOptions(), id => ManagementPayloads.FromRoutes("http://localhost:7071", id), "test");
+        new(Engine.Client, warehouse, new ApiOptions(), id => ManagementPayload.FromRoutes("http://localhost:7071", id), "test");
 
-    private async Task<ApiResponse> PostAsync(string json) => await _api.StartAsync(Encoding.UTF8.GetBytes(json), CancellationToken.None);
+    private Task<WireResponse> PostAsync(string json) => _api.StartAsync(Encoding.UTF8.GetBytes(json), CancellationToken.None).OnWireAsync();
 
     private const string Slow = ",\"batchSize\":1,\"maxParallel\":1";
 
@@ -47,13 +47,13 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
     {
         var running = await PostAsync("{\"from\":\"2021-11-01\",\"to\":\"2021-11-20\"" + Slow + "}");
         Assert.Equal(202, running.Status);
-        var runningId = ((ManagementPayload)running.Body!).Id;
+        var runningId = running.Read<ManagementPayload>().Id;
 
         var overlapping = await PostAsync("{\"from\":\"2021-11-15\",\"to\":\"2021-12-05\",\"processors\":[\"PDC\"]}");
         Assert.Equal((409, "application/problem+json"), (overlapping.Status, overlapping.ContentType));
-        var problem = Assert.IsType<ProblemDetails>(overlapping.Body);
+        var problem = overlapping.Read<Microsoft.AspNetCore.Mvc.ProblemDetails>();
         Assert.Equal(runningId, problem.Instance);
-        var conflict = Assert.Single(problem.Conflicts!);
+        var conflict = Assert.Single(overlapping.Json.GetProperty("conflicts").Deserialize<List<ConflictDetail>>(JsonSerializerOptions.Web)!);
         Assert.Equal((runningId, "PDC", new DateOnly(2021, 11, 15), new DateOnly(2021, 11, 20)),
             (conflict.RunningId, string.Join(",", conflict.Processors), conflict.From, conflict.To));
         Assert.Contains($"{runningId} is writing PDC on 2021-11-15..2021-11-20", problem.Detail, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         Assert.Null(await Engine.Client.GetInstanceAsync("daily-2021-11-10"));
 
         await Engine.Client.TerminateInstanceAsync(runningId);
-        await Engine.Client.WaitForInstanceCompletionAsync(((ManagementPayload)elsewhere.Body!).Id);
+        await Engine.Client.WaitForInstanceCompletionAsync(elsewhere.Read<ManagementPayload>().Id);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         Assert.Equal(2, responses.Count(r => r.Status == 409));
         var started = new List<string>();
         await foreach (var m in Engine.Client.GetAllInstancesAsync()) started.Add(m.InstanceId);
-        Assert.Equal(((ManagementPayload)responses.Single(r => r.Status == 202).Body!).Id, Assert.Single(started));
+        Assert.Equal(responses.Single(r => r.Status == 202).Read<ManagementPayload>().Id, Assert.Single(started));
         await Engine.Client.TerminateInstanceAsync(started[0]);
     }
 
@@ -99,12 +99,12 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
     public async Task Terminate_records_the_run_as_terminated_and_the_same_request_then_starts_afresh()
     {
         var start = await PostAsync("{\"from\":\"2021-11-01\",\"to\":\"2021-11-20\"" + Slow + "}");
-        var id = ((ManagementPayload)start.Body!).Id;
+        var id = start.Read<ManagementPayload>().Id;
         using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             while ((await Warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, patience.Token)).Count == 0) await Task.Delay(50, patience.Token);
         }
-        Assert.Equal(202, (await _api.TerminateAsync(id, CancellationToken.None)).Status);
+        Assert.Equal(202, (await _api.TerminateAsync(id, CancellationToken.None).OnWireAsync()).Status);
         await Engine.Client.WaitForInstanceCompletionAsync(id);
 
         var run = RunRow.From(new Row((await Warehouse.ReadWhereAsync(TableCatalog.BackfillRuns, "run_id", id, CancellationToken.None)).Single()));
@@ -112,7 +112,7 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
         var nodes = (await Warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", id, CancellationToken.None)).Select(r => StatusRow.From(new Row(r))).ToList();
         Assert.DoesNotContain(nodes, n => n.Status == NodeStatus.Pending);
         Assert.Contains(nodes, n => n.Status == NodeStatus.Terminated);
-        var status = JsonDocument.Parse((await _api.GetAsync(id, CancellationToken.None)).BodyText).RootElement;
+        var status = JsonDocument.Parse((await _api.GetAsync(id, CancellationToken.None).OnWireAsync()).BodyText).RootElement;
         Assert.Equal(("Terminated", "Terminated"), (status.GetProperty("runtimeStatus").GetString(), status.GetProperty("status").GetString()));
 
         // The CLI's runner does not "resume" a terminated run: the same request gets a new run id.
@@ -126,10 +126,10 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
     public async Task A_status_poll_reads_counts_not_failure_rows_and_sees_runs_the_engine_does_not_hold()
     {
         var start = await PostAsync("{\"from\":\"2021-11-01\",\"to\":\"2021-11-05\"}");
-        var id = ((ManagementPayload)start.Body!).Id;
+        var id = start.Read<ManagementPayload>().Id;
         await Engine.Client.WaitForInstanceCompletionAsync(id);
         var counting = new CountingWarehouse(Warehouse);
-        var status = JsonDocument.Parse((await Api(counting).GetAsync(id, CancellationToken.None)).BodyText).RootElement;
+        var status = JsonDocument.Parse((await Api(counting).GetAsync(id, CancellationToken.None).OnWireAsync()).BodyText).RootElement;
         Assert.True(status.GetProperty("failuresByCategory").GetProperty("INSUFFICIENT_DATA").GetInt64() > 0);
         Assert.True(status.GetProperty("progress").GetProperty("totalNodes").GetInt32() >= 30);
         Assert.Equal(0, counting.FailureRowReads);
@@ -137,7 +137,7 @@ public sealed class RunAdmissionApiTests : IAsyncLifetime
 
         // A run the engine never held (the CLI's, in another process) is found through backfill_runs.
         await Engine.Client.PurgeInstanceAsync(id);
-        var fromWarehouse = await _api.GetAsync(id, CancellationToken.None);
+        var fromWarehouse = await _api.GetAsync(id, CancellationToken.None).OnWireAsync();
         Assert.Equal(200, fromWarehouse.Status);
         Assert.Equal("Completed", JsonDocument.Parse(fromWarehouse.BodyText).RootElement.GetProperty("status").GetString());
     }

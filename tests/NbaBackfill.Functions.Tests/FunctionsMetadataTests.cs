@@ -29,27 +29,28 @@ public class FunctionsMetadataTests
         }
     }
 
+    public static TheoryData<string> Endpoints => new(Api.BackfillEndpoints.All.Select(e => e.Name));
+
+    /// <summary>Each endpoint of the one table is a Functions trigger with the same route and method.</summary>
     [Theory]
-    [InlineData("StartBackfill", "backfills", "post")]
-    [InlineData("ListBackfills", "backfills", "get")]
-    [InlineData("GetBackfill", "backfills/{id}", "get")]
-    [InlineData("TerminateBackfill", "backfills/{id}/terminate", "post")]
-    [InlineData("RetryBackfill", "backfills/{id}/retry", "post")]
-    [InlineData("Gaps", "gaps", "get")]
-    [InlineData("Reconciliation", "reconciliation", "get")]
-    [InlineData("Coverage", "coverage", "get")]
-    [InlineData("Failures", "failures", "get")]
-    [InlineData("Stale", "stale", "get")]
-    [InlineData("Runs", "runs", "get")]
-    public void Http_routes_methods_auth_and_durable_client(string name, string route, string method)
+    [MemberData(nameof(Endpoints))]
+    public void Http_routes_methods_auth_and_durable_client(string name)
     {
+        var endpoint = Api.BackfillEndpoints.Named(name);
         var bindings = Functions()[name];
         var http = Assert.Single(bindings, b => b.GetProperty("type").GetString() == "httpTrigger");
-        Assert.Equal(route, http.GetProperty("route").GetString());
-        Assert.Equal([method], http.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(endpoint.Route, http.GetProperty("route").GetString());
+        Assert.Equal([endpoint.Method.ToLowerInvariant()], http.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("Function", http.GetProperty("authLevel").GetString());
         Assert.Single(bindings, b => b.GetProperty("type").GetString() == "durableClient");
         Assert.Single(bindings, b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "Out");
+    }
+
+    [Fact]
+    public void The_http_triggers_are_exactly_the_endpoint_table()
+    {
+        var triggers = Functions().Where(f => f.Value.Any(b => b.GetProperty("type").GetString() == "httpTrigger")).Select(f => f.Key);
+        Assert.Equal(Api.BackfillEndpoints.All.Select(e => e.Name).Order(StringComparer.Ordinal), triggers.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
-using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using NbaBackfill.Api;
 using NbaBackfill.Engines;
@@ -16,11 +18,13 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
 
     private SidecarEngine Engine => _bed.Engine;
     private HttpApiFunctions _functions = null!;
+    private FakeHttp _http = null!;
 
     public async Task InitializeAsync()
     {
         _bed = await BundledEngine.StartAsync("fn");
-        _functions = new HttpApiFunctions(Warehouse, new ApiOptions(MaxBodyBytes: 512));
+        _http = new FakeHttp(Warehouse, new ApiOptions(MaxBodyBytes: 512));
+        _functions = new HttpApiFunctions(_http.Services.GetRequiredService<EndpointRunner>());
     }
 
     public async Task DisposeAsync()
@@ -28,12 +32,15 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
         await _bed.DisposeAsync();
     }
 
+    private Task<FakeResponse> SendAsync(string method, string url, Func<HttpRequest, Task<IActionResult>> trigger, string body = "") =>
+        FakeHttp.SendAsync(_http.Request(method, url, body), trigger);
+
     [Fact]
     public async Task Post_starts_a_backfill_with_202_location_and_payload_then_get_reports_it()
     {
-        var response = (FakeHttpResponse)await _functions.StartAsync(
-            FakeHttpRequest.Create("POST", "https://nba.example.net/api/backfills", "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\"}"), Engine.Client);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var response = await SendAsync("POST", "https://nba.example.net/api/backfills", r => _functions.StartAsync(r, Engine.Client),
+            "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\"}");
+        Assert.Equal(StatusCodes.Status202Accepted, response.Status);
         using var body = JsonDocument.Parse(response.Text);
         var id = body.RootElement.GetProperty("id").GetString()!;
         // This app's own routes only: Durable's webhook URLs would carry the system key (purge, rewind, raise events).
@@ -43,12 +50,15 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
         Assert.False(body.RootElement.TryGetProperty("purgeHistoryDeleteUri", out _));
         Assert.DoesNotContain("systemKey", response.Text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("webhooks", response.Text, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(body.RootElement.GetProperty("statusQueryGetUri").GetString(), response.Headers.GetValues("Location").Single());
+        Assert.Equal(body.RootElement.GetProperty("statusQueryGetUri").GetString(), response.Headers.Location.ToString());
 
         await Engine.Client.WaitForInstanceCompletionAsync(id);
-        var get = (FakeHttpResponse)await _functions.GetAsync(FakeHttpRequest.Create("GET", "https://nba.example.net/api/backfills/" + id), id, Engine.Client);
-        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        Assert.Equal("Completed", JsonDocument.Parse(get.Text).RootElement.GetProperty("status").GetString());
+        // {id} comes from the Functions binding, as the host matched the route.
+        var get = await SendAsync("GET", "https://nba.example.net/api/backfills/" + id, r => _functions.GetAsync(r, id, Engine.Client));
+        Assert.Equal(StatusCodes.Status200OK, get.Status);
+        using var status = JsonDocument.Parse(get.Text);
+        Assert.Equal("Completed", status.RootElement.GetProperty("status").GetString());
+        Assert.Equal(EndpointRunner.EngineName, status.RootElement.GetProperty("engine").GetString());
     }
 
     [Theory]
@@ -57,24 +67,32 @@ public sealed class HttpApiFunctionsTests : IAsyncLifetime
     [InlineData("{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"processors\":[\"PGS\"],\"extra\":true}", "extra")]
     public async Task Bad_input_is_400_problem_json_naming_the_field(string body, string field)
     {
-        var response = (FakeHttpResponse)await _functions.StartAsync(FakeHttpRequest.Create("POST", "https://x/api/backfills", body), Engine.Client);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith("application/problem+json", response.Headers.GetValues("Content-Type").Single(), StringComparison.Ordinal);
-        var errors = JsonDocument.Parse(response.Text).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString());
-        Assert.Contains(field, errors);
+        var response = await SendAsync("POST", "https://x/api/backfills", r => _functions.StartAsync(r, Engine.Client), body);
+        Assert.Equal(StatusCodes.Status400BadRequest, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
+        // ASP.NET Core's ValidationProblem: errors by field, each with its rules.
+        var errors = JsonDocument.Parse(response.Text).RootElement.GetProperty("errors");
+        Assert.NotEmpty(errors.GetProperty(field).EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
     public async Task Oversized_bodies_unknown_ids_and_bad_queries_are_refused()
     {
         var big = "{\"from\":\"2021-11-01\",\"to\":\"2021-11-03\",\"pad\":\"" + new string('x', 4000) + "\"}";
-        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.StartAsync(FakeHttpRequest.Create("POST", "https://x/api/backfills", big), Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.GetAsync(FakeHttpRequest.Create("GET", "https://x/api/backfills/bf-20990101-20990102-pgs"), "bf-20990101-20990102-pgs", Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.GetAsync(FakeHttpRequest.Create("GET", "https://x/api/backfills/nope"), "nope", Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, ((FakeHttpResponse)await _functions.TerminateAsync(FakeHttpRequest.Create("POST", "https://x/api/backfills/bf-20990101-20990102-pgs/terminate"), "bf-20990101-20990102-pgs", Engine.Client)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, ((FakeHttpResponse)await _functions.GapsAsync(FakeHttpRequest.Create("GET", "https://x/api/gaps?from=2021-11-01"), Engine.Client)).StatusCode);
-        var reconciliation = (FakeHttpResponse)await _functions.ReconciliationAsync(FakeHttpRequest.Create("GET", "https://x/api/reconciliation?from=2021-11-01&to=2021-11-02"), Engine.Client);
-        Assert.Equal(HttpStatusCode.OK, reconciliation.StatusCode);
+        Assert.Equal(400, (await SendAsync("POST", "https://x/api/backfills", r => _functions.StartAsync(r, Engine.Client), big)).Status);
+        const string unknown = "bf-20990101-20990102-pgs";
+        Assert.Equal(404, (await SendAsync("GET", "https://x/api/backfills/" + unknown, r => _functions.GetAsync(r, unknown, Engine.Client))).Status);
+        Assert.Equal(400, (await SendAsync("GET", "https://x/api/backfills/nope", r => _functions.GetAsync(r, "nope", Engine.Client))).Status);
+        var terminate = await SendAsync("POST", $"https://x/api/backfills/{unknown}/terminate", r => _functions.TerminateAsync(r, unknown, Engine.Client));
+        Assert.Equal((404, "Not found"), (terminate.Status, JsonDocument.Parse(terminate.Text).RootElement.GetProperty("title").GetString()));
+        var gaps = await SendAsync("GET", "https://x/api/gaps?from=2021-11-01", r => _functions.GapsAsync(r, Engine.Client));
+        Assert.Equal(400, gaps.Status);
+        Assert.True(JsonDocument.Parse(gaps.Text).RootElement.GetProperty("errors").TryGetProperty("to", out _));
+        var list = await SendAsync("GET", "https://x/api/backfills?pageSize=0", r => _functions.ListAsync(r, Engine.Client));
+        Assert.True(JsonDocument.Parse(list.Text).RootElement.GetProperty("errors").TryGetProperty("pageSize", out _));
+        var reconciliation = await SendAsync("GET", "https://x/api/reconciliation?from=2021-11-01&to=2021-11-02",
+            r => _functions.ReconciliationAsync(r, Engine.Client));
+        Assert.Equal(200, reconciliation.Status);
         Assert.Equal(6, JsonDocument.Parse(reconciliation.Text).RootElement.GetArrayLength());
     }
 }

@@ -12,8 +12,8 @@ using NbaBackfill.Warehouse;
 namespace NbaBackfill.Cli.Serve;
 
 /// <summary>
-/// The same HTTP API as the Functions app (same routes, payloads and status codes) on 127.0.0.1, behind a bearer
-/// token, over a local engine. One process owns the DuckDB file; everything goes through it.
+/// The same HTTP API as the Functions app (the one endpoint table of <see cref="BackfillEndpoints"/>) on 127.0.0.1,
+/// behind a bearer token, over a local engine. One process owns the DuckDB file; everything goes through it.
 /// </summary>
 public sealed class LocalApiHost : IAsyncDisposable
 {
@@ -37,47 +37,30 @@ public sealed class LocalApiHost : IAsyncDisposable
             k.Listen(IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes * 4L;
         });
+        builder.Services.AddBackfillApi();
+        builder.Services.AddSingleton(new ApiEngine(engine.Client, engine.Name));
+        builder.Services.AddSingleton(warehouse);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
         var app = builder.Build();
-        var api = new Func<HttpContext, BackfillApi>(http =>
-            new BackfillApi(engine.Client, warehouse, options, id => ManagementPayloads.FromRoutes($"{http.Request.Scheme}://{http.Request.Host}", id), engine.Name, time));
-
+        // Whatever the endpoints do not answer (an unknown route, an exception) is problem+json as well.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.Use(async (http, next) =>
         {
-            if (http.Request.Path.StartsWithSegments("/api")
+            if (http.Request.Path.StartsWithSegments("/" + ApiRoutes.Prefix)
                 && !CryptographicOperations.FixedTimeEquals(
                     System.Text.Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString()),
                     System.Text.Encoding.UTF8.GetBytes("Bearer " + token)))
             {
-                await WriteAsync(http, ApiResponse.Problem(401, "Unauthorized", "send Authorization: Bearer <token> (printed by serve, or NBA_API_TOKEN)"));
+                await TypedResults.Problem(
+                    "send Authorization: Bearer <token> (printed by serve, or NBA_API_TOKEN)", statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Unauthorized").ExecuteAsync(http);
                 return;
             }
             await next(http);
         });
-        app.MapPost("/api/backfills", async (HttpContext http) =>
-        {
-            var body = await RequestBody.ReadLimitedAsync(http.Request.Body, options.MaxBodyBytes + 1, http.RequestAborted);
-            await WriteAsync(http, await api(http).StartAsync(body, http.RequestAborted));
-        });
-        app.MapGet("/api/backfills", async (HttpContext http) =>
-        {
-            var q = http.Request.Query;
-            await WriteAsync(http, await api(http).ListAsync(q["status"], q["from"], q["pageSize"], q["continuationToken"], http.RequestAborted));
-        });
-        app.MapGet("/api/backfills/{id}", async (HttpContext http, string id) => await WriteAsync(http, await api(http).GetAsync(id, http.RequestAborted)));
-        app.MapPost("/api/backfills/{id}/terminate", async (HttpContext http, string id) => await WriteAsync(http, await api(http).TerminateAsync(id, http.RequestAborted)));
-        app.MapPost("/api/backfills/{id}/retry", async (HttpContext http, string id) =>
-            await WriteAsync(http, await api(http).RetryAsync(id, http.Request.Query["correctableOnly"], http.RequestAborted)));
-        app.MapGet("/api/gaps", async (HttpContext http) =>
-            await WriteAsync(http, await api(http).GapsAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
-        app.MapGet("/api/reconciliation", async (HttpContext http) =>
-            await WriteAsync(http, await api(http).ReconciliationAsync(http.Request.Query["from"], http.Request.Query["to"], http.Request.Query["perDate"], http.RequestAborted)));
-        app.MapGet("/api/coverage", async (HttpContext http) =>
-            await WriteAsync(http, await api(http).CoverageAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
-        app.MapGet("/api/failures", async (HttpContext http) =>
-            await WriteAsync(http, await api(http).FailuresAsync(http.Request.Query["processor"], http.Request.Query["date"], http.RequestAborted)));
-        app.MapGet("/api/stale", async (HttpContext http) =>
-            await WriteAsync(http, await api(http).StaleAsync(http.Request.Query["from"], http.Request.Query["to"], http.RequestAborted)));
-        app.MapGet("/api/runs", async (HttpContext http) => await WriteAsync(http, await api(http).RunsAsync(http.RequestAborted)));
+        app.MapBackfillApi();
         DashboardEndpoints.Map(app);
 
         await app.StartAsync(ct);
@@ -122,14 +105,6 @@ public sealed class LocalApiHost : IAsyncDisposable
 
     private const UnixFileMode OthersAccess = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
-    private static async Task WriteAsync(HttpContext http, ApiResponse response)
-    {
-        http.Response.StatusCode = response.Status;
-        http.Response.ContentType = response.ContentType + "; charset=utf-8";
-        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) http.Response.Headers[name] = value;
-        await http.Response.WriteAsync(response.BodyText);
-    }
 
     public async ValueTask DisposeAsync()
     {

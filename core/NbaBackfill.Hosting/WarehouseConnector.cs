@@ -1,8 +1,9 @@
+using NbaBackfill.Api;
 using NbaBackfill.Warehouse;
 using NbaBackfill.Warehouse.BigQuery;
 using NbaBackfill.Warehouse.DuckDb;
 
-namespace NbaBackfill.Api;
+namespace NbaBackfill.Hosting;
 
 /// <summary>
 /// Opens the warehouse a host is configured for: DuckDB (a file, the embedded default) or BigQuery
