@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NbaBackfill.Api;
-using NbaBackfill.Hosting;
 using NbaBackfill.Calendar;
+using NbaBackfill.Hosting;
 using NbaBackfill.Processors;
 using NbaBackfill.Validation;
 using NbaBackfill.Warehouse;

@@ -1,18 +1,18 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using NbaBackfill.Calendar;
-using NbaBackfill.Orchestration;
-using NbaBackfill.Processors;
 using NbaBackfill.Failures;
+using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
+using NbaBackfill.Processors;
 using NbaBackfill.Reconciliation;
 using NbaBackfill.Tables;
-using System.Text.Json;
 using NbaBackfill.Warehouse;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace NbaBackfill.Api;
 
