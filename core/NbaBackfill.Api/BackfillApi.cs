@@ -103,6 +103,10 @@ public sealed class BackfillApi(
 
     private static ValidationProblem Invalid(string field, string rule) => Invalid([new FieldError(field, rule)]);
 
+    /// <summary>A true/false query flag: absent or empty is false.</summary>
+    private static ValidationProblem? InvalidFlag(string field, string? value) =>
+        value is null or "" or "true" or "false" ? null : Invalid(field, "must be true or false");
+
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
@@ -200,7 +204,7 @@ public sealed class BackfillApi(
     {
         if (InvalidId(id) is { } invalid) return invalid;
         var correctableOnly = query.CorrectableOnly;
-        if (correctableOnly is not (null or "" or "true" or "false")) return Invalid("correctableOnly", "must be true or false");
+        if (InvalidFlag("correctableOnly", correctableOnly) is { } invalidFlag) return invalidFlag;
         var run = await RetryPlanning.FindRunAsync(warehouse, id, ct);
         var meta = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
         if (run is null && meta?.ReadInputAs<BackfillInput>() is null) return NotFound($"no backfill run with id {id}");
@@ -277,7 +281,7 @@ public sealed class BackfillApi(
         }
         var r = BackfillRequestParser.QueryRange(query.Date, query.Date, options, errors);
         if (r is null || errors.Count > 0) return Invalid(errors);
-        var failures = await warehouse.ReadUnresolvedFailuresAsync(p, DateRange.Single(r.Value.From), ct);
+        var failures = await warehouse.ReadUnresolvedFailuresAsync(p, r.Value, ct);
         return TypedResults.Ok<IReadOnlyList<FailureResponse>>(failures
             .OrderBy(f => f.FailureCategory, StringComparer.Ordinal).ThenBy(f => f.EntityId, StringComparer.Ordinal)
             .Select(f => new FailureResponse(
@@ -290,7 +294,7 @@ public sealed class BackfillApi(
         ReconciliationQuery query, CancellationToken ct)
     {
         if (CheckRange(query.From, query.To, out var range) is { } invalid) return invalid;
-        if (query.PerDate is not (null or "" or "true" or "false")) return Invalid("perDate", "must be true or false");
+        if (InvalidFlag("perDate", query.PerDate) is { } invalidFlag) return invalidFlag;
         var report = await ReconciliationReader.ReconcileAsync(warehouse, range, ProcessorIds.All, ct);
         return TypedResults.Ok<IReadOnlyList<ReconciliationResponse>>(report.Select(p => new ReconciliationResponse(
             p.Processor.ToString(), p.Totals.Expected, p.Totals.HasRecord, p.Totals.HasFailure, p.Totals.Unaccounted, p.Totals.Orphans,
@@ -306,7 +310,7 @@ public sealed class BackfillApi(
     {
         var errors = new List<FieldError>();
         var checkedRange = BackfillRequestParser.QueryRange(from, to, options, errors);
-        range = checkedRange is { } r ? new DateRange(r.From, r.To) : default;
+        range = checkedRange.GetValueOrDefault();
         return checkedRange is null ? Invalid(errors) : null;
     }
 }

@@ -62,10 +62,6 @@ public static class BackfillEndpoints
 
     public static ApiEndpoint Named(string name) => All.Single(e => e.Name == name);
 
-    /// <summary>Route parameters of a template (<c>{id}</c>), for binding outside ASP.NET routing.</summary>
-    public static IReadOnlyList<string> RouteParameters(string route) =>
-        route.Split('/').Where(s => s.StartsWith('{') && s.EndsWith('}')).Select(s => s[1..^1]).ToList();
-
     /// <summary>Maps every endpoint under <c>/api</c>.</summary>
     public static RouteGroupBuilder MapBackfillApi(this IEndpointRouteBuilder app)
     {

@@ -121,7 +121,7 @@ public static class BackfillRequestParser
     }
 
     /// <summary>Query-string dates for the read endpoints.</summary>
-    public static (DateOnly From, DateOnly To)? QueryRange(string? from, string? to, ApiOptions options, List<FieldError> errors)
+    public static DateRange? QueryRange(string? from, string? to, ApiOptions options, List<FieldError> errors)
     {
         DateOnly? Parse(string? text, string field)
         {
@@ -135,6 +135,6 @@ public static class BackfillRequestParser
         if (f is null || t is null) return null;
         var broken = BackfillRules.CheckRange(f.Value, t.Value, options.MaxRangeDays);
         errors.AddRange(broken.Select(ToFieldError));
-        return broken.Count > 0 ? null : (f.Value, t.Value);
+        return broken.Count > 0 ? null : new DateRange(f.Value, t.Value);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using NbaBackfill.Api;
@@ -98,7 +99,7 @@ public sealed class EndpointRunner(IServiceProvider services)
         return RequestDelegateFactory.Create(endpoint.Handler, new RequestDelegateFactoryOptions
         {
             ServiceProvider = services,
-            RouteParameterNames = BackfillEndpoints.RouteParameters(endpoint.Route),
+            RouteParameterNames = RoutePatternFactory.Parse(endpoint.Route).Parameters.Select(p => p.Name).ToList(),
         }).RequestDelegate;
     }
 }
