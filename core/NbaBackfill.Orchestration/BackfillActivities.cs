@@ -87,7 +87,10 @@ public sealed partial class BackfillActivities(
             .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate))
             .ToDictionary(s => s.TargetDate);
         input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == NodeStatus.Running).Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
-        await WriteStatusAsync(input, input.Dates.Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
+        // A node this run already succeeded keeps its row (and counts): a redelivery that finds it fresh reports it
+        // from that row, however many times the activity was cut short in between.
+        await WriteStatusAsync(input, input.Dates.Where(d => previous.GetValueOrDefault(d) is not { Status: NodeStatus.Succeeded })
+            .Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written before the node versions: once a node looks fresh, its status already says so.
         async Task WriteSucceededAsync(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)

@@ -1,0 +1,81 @@
+using NbaBackfill.Planning;
+using NbaBackfill.Processors;
+using NbaBackfill.Tables;
+using NbaBackfill.Warehouse;
+using NbaBackfill.Warehouse.DuckDb;
+
+namespace NbaBackfill.Orchestration.Tests;
+
+/// <summary>The batch activity under at-least-once delivery: however often a delivery is cut short, the node ends the same.</summary>
+public sealed class BackfillActivitiesTests
+{
+    [Fact]
+    public async Task A_batch_redelivered_after_deliveries_cut_short_keeps_its_succeeded_status_and_counts()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nba-redeliver-" + Path.GetRandomFileName());
+        try
+        {
+            await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
+            await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+            var day = new DateOnly(2021, 11, 1);
+            const string RunId = "bf-20211101-20211101-pgs";
+            var started = day.ToDateTime(TimeOnly.MinValue);
+            var activities = new BackfillActivities(warehouse, TimeProvider.System);
+            await activities.PlanAsync(new PlanInput(RunId, new BackfillRequest(day, day, [ProcessorId.PGS]), "test", started));
+            var batch = new BatchInput(RunId, ProcessorId.PGS, [day], [0], 1, started);
+
+            // The first delivery computes and commits, but its completion is lost (the worker is killed).
+            var first = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
+            Assert.True(first is { Succeeded: true, Fresh: false, Rows: > 0 });
+            // Two more deliveries are killed right after their first write.
+            for (var i = 0; i < 2; i++)
+            {
+                var cut = new BackfillActivities(new KilledAfterFirstWrite(warehouse), TimeProvider.System);
+                try
+                {
+                    await cut.ProcessBatchAsync(batch);
+                }
+                catch (OperationCanceledException)
+                {
+                    // killed, as meant; a delivery with a single write to make completes instead
+                }
+            }
+            // The delivery that completes finds the node fresh, computed by this very run: it stays succeeded, with its counts.
+            var last = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
+            Assert.Equal(first, last);
+            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", RunId, CancellationToken.None))));
+            Assert.Equal((NodeStatus.Succeeded, first.Rows, first.Failures), (status.Status, status.RowsWritten, status.FailuresWritten));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>A delivery killed right after its first write: that write happened, nothing after it did.</summary>
+    private sealed class KilledAfterFirstWrite(IWarehouse inner) : DelegatingWarehouse(inner)
+    {
+        private bool _wrote;
+
+        public override async Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
+        {
+            Kill();
+            await base.UpsertAsync(table, rows, ct);
+            _wrote = true;
+        }
+
+        public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
+        {
+            Kill();
+            await base.ReplaceOutputAsync(result, now, ct);
+            _wrote = true;
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private void Kill()
+        {
+            if (_wrote) throw new OperationCanceledException("killed");
+        }
+    }
+}
