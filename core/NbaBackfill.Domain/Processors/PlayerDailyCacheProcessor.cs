@@ -89,15 +89,21 @@ public static class PlayerDailyCacheProcessor
     /// <summary>Season-to-date averages of every player, and the 14-day completeness window (rows of every game).</summary>
     private static IEnumerable<(ProcessorId, DateOnly)> Lookback(DateOnly date, PlanningCalendar calendar)
     {
-        var nodes = new List<(ProcessorId, DateOnly)>();
-        if (calendar.SeasonOf.GetValueOrDefault(date) is { } season)
+        // The players' earlier dates overlap almost entirely (a whole roster's season so far): marked once per
+        // calendar date instead of listed once per player, they come out distinct and in order.
+        if (calendar.SeasonOf.GetValueOrDefault(date) is not { } season) return [];
+        var read = new bool[calendar.Dates.Count];
+        foreach (var player in calendar.PlayersOn.GetValueOrDefault(date, []))
         {
-            foreach (var player in calendar.PlayersOn.GetValueOrDefault(date, []))
-            {
-                foreach (var d in calendar.PlayerDatesBefore(season, player, date)) nodes.Add((ProcessorId.PGS, d));
-            }
+            foreach (var d in calendar.PlayerDatesBefore(season, player, date)) read[calendar.IndexOf[d]] = true;
         }
-        nodes.AddRange(calendar.SeasonDatesBefore(date).Where(d => d >= date.AddDays(-CompletenessWindowDays)).Select(d => (ProcessorId.PGS, d)));
+        var windowStart = date.AddDays(-CompletenessWindowDays);
+        var nodes = new List<(ProcessorId, DateOnly)>();
+        for (var i = 0; i < read.Length && calendar.Dates[i] < date; i++)
+        {
+            var d = calendar.Dates[i];
+            if (read[i] || (d >= windowStart && calendar.SeasonOf[d] == season)) nodes.Add((ProcessorId.PGS, d));
+        }
         return nodes;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Planning;
@@ -17,6 +18,7 @@ public sealed class VersionContext
 {
     private readonly IReadOnlyDictionary<DateOnly, RawVersionRow> _raw;
     private readonly IReadOnlyDictionary<(ProcessorId, DateOnly), NodeVersionRow> _nodes;
+    private readonly ConcurrentDictionary<(ProcessorId, DateOnly), (string Raw, string Upstream)> _fingerprints = new();
 
     public VersionContext(
         DateRange history, PlanningCalendar calendar, IReadOnlyList<RawGame> games, IEnumerable<RawVersionRow> raw, IEnumerable<NodeVersionRow> nodes,
@@ -68,7 +70,14 @@ public sealed class VersionContext
             .Concat(ProcessorIds.UpstreamClosure(processor).Select(u => (u, date)))
             .Distinct().OrderBy(n => n.Item1).ThenBy(n => n.Item2).ToList();
 
-    public (string Raw, string Upstream) Fingerprint(ProcessorId processor, DateOnly date)
+    /// <summary>
+    /// What a node's inputs hash to, from this context's versions (asked when its staleness is decided and again when its
+    /// version is recorded: the inputs are the same, so it is hashed once).
+    /// </summary>
+    public (string Raw, string Upstream) Fingerprint(ProcessorId processor, DateOnly date) =>
+        _fingerprints.GetOrAdd((processor, date), key => Hash(key.Item1, key.Item2));
+
+    private (string Raw, string Upstream) Hash(ProcessorId processor, DateOnly date)
     {
         var raw = ContentHash.OfLines(RawInputs(processor, date).Select(r =>
             $"{DateRange.Format(r.Date)} {(r.Content ? "content" : "schedule")} " +

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
+using NbaBackfill.Planning;
 using NbaBackfill.Processors;
+using NbaBackfill.Raw;
 
 namespace NbaBackfill.Domain.Tests.Processors;
 
@@ -76,5 +78,27 @@ public class PlayerDailyCacheProcessorTests
         Assert.Equal((FailureCategory.InsufficientData, 5, 3), (own.FailureCategory, own.ExpectedGameCount!.Value, own.ActualGameCount!.Value));
         // Every other player has no PCF row and no PCF failure: unexplained upstream, never silent.
         Assert.All(result.Failures.Where(f => f.EntityId != "11"), f => Assert.Equal((FailureCategory.MissingUpstream, FailureType.Unknown), (f.FailureCategory, f.FailureType)));
+    }
+}
+
+public class PlayerDailyCacheLookbackTests
+{
+    [Fact]
+    public void Every_date_reads_each_players_earlier_season_games_and_the_14_day_window_exactly()
+    {
+        // Two seasons, so the window never reaches across the off-season into the other one.
+        var seasons = new[] { Fixtures.BundledSeason, SyntheticSeasons.Shifted(Fixtures.BundledSeason, 1) };
+        var calendar = new PlanningCalendar(seasons.SelectMany(s => s.Games), seasons.SelectMany(s => s.BoxScores).Select(b => (b.Season, b.GameDate, b.PlayerId)));
+        foreach (var date in calendar.Dates)
+        {
+            // The definition, written the plain way: every earlier game of every player on the date, and every game
+            // date of the season in the 14 days before.
+            var season = calendar.SeasonOf[date];
+            var expected = calendar.PlayersOn[date].SelectMany(p => calendar.PlayerDatesBefore(season, p, date).ToArray())
+                .Concat(calendar.Dates.Where(d => d < date && d >= date.AddDays(-PlayerDailyCacheProcessor.CompletenessWindowDays) && calendar.SeasonOf[d] == season))
+                .Distinct().Order().Select(d => (ProcessorId.PGS, d)).ToList();
+            var edges = BackfillPlanner.DependenciesOf(ProcessorId.PDC, date, calendar);
+            Assert.Equal([(ProcessorId.PCF, date), .. expected], edges);
+        }
     }
 }
