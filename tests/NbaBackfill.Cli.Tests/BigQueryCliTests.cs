@@ -1,5 +1,5 @@
 using System.Text.Json;
-using NbaBackfill.TestSupport.FakeBigQuery;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 
 namespace NbaBackfill.Cli.Tests;
 

@@ -2,7 +2,7 @@ using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Tables;
-using NbaBackfill.TestSupport.FakeBigQuery;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 
 namespace NbaBackfill.Warehouse.BigQuery.Tests;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using NbaBackfill.Calendar;
-using NbaBackfill.TestSupport.FakeBigQuery;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 using NbaBackfill.Tables;
 using NbaBackfill.Warehouse;
 

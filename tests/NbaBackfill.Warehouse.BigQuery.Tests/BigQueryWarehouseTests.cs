@@ -2,7 +2,7 @@ using NbaBackfill.Calendar;
 using NbaBackfill.Failures;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
-using NbaBackfill.TestSupport.FakeBigQuery;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 using NbaBackfill.Warehouse.DuckDb;
 
 namespace NbaBackfill.Warehouse.BigQuery.Tests;

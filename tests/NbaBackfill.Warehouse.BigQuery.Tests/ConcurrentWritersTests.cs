@@ -1,7 +1,7 @@
 using NbaBackfill.Failures;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
-using NbaBackfill.TestSupport.FakeBigQuery;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 
 namespace NbaBackfill.Warehouse.BigQuery.Tests;
 

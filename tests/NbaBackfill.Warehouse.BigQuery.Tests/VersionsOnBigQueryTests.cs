@@ -4,7 +4,7 @@ using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
-using NbaBackfill.TestSupport.FakeBigQuery;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 using NbaBackfill.Versions;
 using NbaBackfill.Warehouse.DuckDb;
 

@@ -41,11 +41,44 @@ internal static class BenchCommand
         {
             if (r.GetValueOrDefault<int[]>() is { } counts && counts.Any(n => n is < 1 or > MaxSeasons)) r.AddError($"--seasons: each count must be 1..{MaxSeasons}");
         });
-        var command = new Command("bench", "Benchmark: seeds' way vs orchestrated vs floor vs limit, daily run, two seasons; or --seasons N… for the scale table") { json, seasonDir, seasons };
+        var warehouse = new Option<string>("--warehouse")
+        {
+            Description = "duckdb (default: the phases above) or fake-bigquery: the orchestrated run of --seasons (default 4) on the fake BigQuery at each --max-parallel, projected onto BigQuery",
+        };
+        warehouse.AcceptOnlyFromAmong("duckdb", "fake-bigquery");
+        var latency = new Option<string>("--latency") { Description = "with fake-bigquery: the latency model (realistic: BigQueryLatencyModel.Realistic)" };
+        latency.AcceptOnlyFromAmong("realistic");
+        var parallel = new Option<string>("--max-parallel") { Description = "with fake-bigquery: parallelisms to compare, e.g. 1,4,16 (the default)" };
+        var command = new Command("bench", "Benchmark: seeds' way vs orchestrated vs floor vs limit, daily run, two seasons; or --seasons N… for the scale table; or --warehouse fake-bigquery for the BigQuery projection")
+        {
+            json, seasonDir, seasons, warehouse, latency, parallel,
+        };
         command.SetAction(async (result, ct) =>
         {
             var dir = result.GetValue(seasonDir) ?? BundledSeasonDir();
             if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
+            if (result.GetValue(warehouse) == "fake-bigquery")
+            {
+                var parallelisms = ParseParallelisms(result.GetValue(parallel) ?? "1,4,16");
+                var seasonCounts = result.GetValue(seasons) is { Length: > 0 } given ? given : [4];
+                var projected = new List<BigQueryBench.Result>();
+                foreach (var n in seasonCounts.Distinct().Order())
+                {
+                    foreach (var p in parallelisms)
+                    {
+                        if (!result.GetValue(json)) await env.Error.WriteLineAsync($"bench: fake BigQuery, {n} season(s), max parallel {p}…");
+                        projected.Add(JsonSerializer.Deserialize<BigQueryBench.Result>(await RunChildOutputAsync(BigQueryBench.PhaseName(n, p), dir, ct))!);
+                    }
+                }
+                await env.Out.WriteLineAsync(result.GetValue(json)
+                    ? JsonSerializer.Serialize(new { machine = $"{PhysicalCores()} cores, {Environment.OSVersion}", latency = "realistic", phases = projected }, RunCommand.JsonOptions)
+                    : BigQueryBench.Render(projected));
+                return ExitCodes.Complete;
+            }
+            if (result.GetValue(latency) is not null || result.GetValue(parallel) is not null)
+            {
+                throw new UsageException("--latency and --max-parallel go with --warehouse fake-bigquery");
+            }
             if (result.GetValue(seasons) is { Length: > 0 } counts)
             {
                 var scale = new List<PhaseResult>();
@@ -95,7 +128,10 @@ internal static class BenchCommand
         command.Hidden = true;
         command.SetAction(async (result, ct) =>
         {
-            var outcome = await RunPhaseAsync(result.GetValue(phase)!, result.GetValue(seasonDir)!, env.Time, ct);
+            var name = result.GetValue(phase)!;
+            object outcome = name.StartsWith("bigquery-", StringComparison.Ordinal)
+                ? await BigQueryBench.RunPhaseAsync(name, result.GetValue(seasonDir)!, env.Time, ct)
+                : await RunPhaseAsync(name, result.GetValue(seasonDir)!, env.Time, ct);
             await env.Out.WriteLineAsync(JsonSerializer.Serialize(outcome));
             return ExitCodes.Complete;
         });
@@ -162,7 +198,20 @@ internal static class BenchCommand
         return Path.Combine("data", "nba-2021-22");
     }
 
-    private static async Task<PhaseResult> RunChildAsync(string phase, string seasonDir, CancellationToken ct)
+    /// <summary>"1,4,16": each 1..64, at least one.</summary>
+    internal static int[] ParseParallelisms(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64 ? n : -1).ToArray();
+        if (values.Length == 0 || values.Contains(-1)) throw new UsageException($"--max-parallel: '{text}' is not a comma-separated list of numbers 1..64");
+        return values.Distinct().Order().ToArray();
+    }
+
+    private static async Task<PhaseResult> RunChildAsync(string phase, string seasonDir, CancellationToken ct) =>
+        JsonSerializer.Deserialize<PhaseResult>(await RunChildOutputAsync(phase, seasonDir, ct))!;
+
+    /// <summary>The last line a phase's child process printed (its result, as JSON).</summary>
+    private static async Task<string> RunChildOutputAsync(string phase, string seasonDir, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var entry = typeof(BenchCommand).Assembly.Location;
@@ -175,7 +224,7 @@ internal static class BenchCommand
         var stderr = await process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0) throw new InvalidOperationException($"bench phase {phase} failed: {stderr}{stdout}");
-        return JsonSerializer.Deserialize<PhaseResult>(stdout.Trim().Split('\n')[^1])!;
+        return stdout.Trim().Split('\n')[^1];
     }
 
     private static async Task<PhaseResult> RunPhaseAsync(string phase, string seasonDir, TimeProvider time, CancellationToken ct)

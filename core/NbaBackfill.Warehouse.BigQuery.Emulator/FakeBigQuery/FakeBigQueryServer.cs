@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
-namespace NbaBackfill.TestSupport.FakeBigQuery;
+namespace NbaBackfill.Warehouse.BigQuery.Emulator;
 
 /// <summary>
 /// A local stand-in for the BigQuery REST API v2 and Google's OAuth token endpoint, on loopback, for tests. It checks
@@ -58,15 +58,16 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     private readonly Queue<(string Reason, string Message, int Times)> _jobFaults = new();
     private readonly List<string> _violations = [];
     private readonly List<FakeRequest> _requests = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BigQueryJobTrace> _traces = new(StringComparer.Ordinal);
     private int _jobCounter;
 
-    private FakeBigQueryServer(WebApplication app)
+    private FakeBigQueryServer(WebApplication app, bool analyze)
     {
         _app = app;
         // Every statement the fake receives is judged by Google's ZetaSQL analyzer first; a rejection is a violation.
         Store = new FakeBigQueryStore(Project)
         {
-            Analyzer = ZetaSql.ZetaSqlAnalyzer.Shared,
+            Analyzer = analyze ? ZetaSql.ZetaSqlAnalyzer.Shared : null,
             OnViolation = message => { lock (_violations) _violations.Add(message); },
         };
     }
@@ -83,13 +84,41 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     /// <summary>Every request: method, path and the status answered.</summary>
     public IReadOnlyList<FakeRequest> Requests { get { lock (_requests) return _requests.ToList(); } }
 
+    /// <summary>Every job run, with what its latency on BigQuery depends on (<see cref="BigQueryLatencyModel"/>).</summary>
+    public IReadOnlyList<BigQueryJobTrace> Jobs => _traces.Values.ToList();
+
+    private void Trace(string jobId, BigQueryJobKind kind, int statements, long bytesIn, string? table) =>
+        _traces[jobId] = new BigQueryJobTrace(jobId, kind, statements, bytesIn, 0, 0, table);
+
+    private void TracePage(string jobId, long bytes, bool extra)
+    {
+        if (_traces.TryGetValue(jobId, out var t)) _traces[jobId] = t with { BytesOut = t.BytesOut + bytes, ExtraPages = t.ExtraPages + (extra ? 1 : 0) };
+    }
+
+    /// <summary>A statement's kind, its statement count (a script's, transaction control aside) and the table it writes.</summary>
+    private void TraceQuery(string jobId, string sql, long bytesIn)
+    {
+        var statements = sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(x => !x.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) && !x.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase)).ToList();
+        var head = sql.TrimStart();
+        var kind = statements.Count > 1 || head.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) ? BigQueryJobKind.Script
+            : head.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || head.StartsWith("WITH", StringComparison.OrdinalIgnoreCase) ? BigQueryJobKind.Query
+            : BigQueryJobKind.Dml;
+        var written = WrittenTable().Match(sql);
+        Trace(jobId, kind, Math.Max(1, statements.Count), bytesIn, kind == BigQueryJobKind.Query || !written.Success ? null : written.Groups["t"].Value);
+    }
+
+    [GeneratedRegex(@"(?:DELETE\s+FROM|INSERT\s+INTO|UPDATE|MERGE(?:\s+INTO)?)\s+`[^`]*\.(?<t>[^`.]+)`", RegexOptions.IgnoreCase)]
+    private static partial Regex WrittenTable();
+
     /// <summary>Polls of jobs.get that still see a job RUNNING before it is DONE.</summary>
     public int JobPendingPolls { get; set; } = 1;
 
     /// <summary>jobs.query answers jobComplete=false this many times before the results (exercises polling).</summary>
     public int QueryPendingPolls { get; set; }
 
-    public static async Task<FakeBigQueryServer> StartAsync()
+    /// <param name="analyze">Judge every statement with Google's ZetaSQL analyzer (tests); the bench's projection runs without.</param>
+    public static async Task<FakeBigQueryServer> StartAsync(bool analyze = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -99,7 +128,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
         });
         var app = builder.Build();
-        var server = new FakeBigQueryServer(app);
+        var server = new FakeBigQueryServer(app, analyze);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetService(typeof(IServer)) is IServer s ? s.Features.Get<IServerAddressesFeature>()!.Addresses.First() : throw new InvalidOperationException();
@@ -257,10 +286,13 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         var parameters = CheckQuery(body, "QueryRequest");
         if (body["maxResults"] is { } max && max.GetValueKind() != JsonValueKind.Number) throw Violation(400, "invalid", "maxResults is a number");
         var job = NewJob(JobId(null), "query");
+        TraceQuery(job.Id, body["query"]!.GetValue<string>(), request.ContentLength ?? 0);
         job.Result = Store.Execute(body["query"]!.GetValue<string>(), parameters);
         job.PendingPolls = QueryPendingPolls;
         job.UseInt64Timestamp = body["formatOptions"]?["useInt64Timestamp"]?.GetValue<bool>() == true;
-        return Page(job, body["maxResults"]?.GetValue<int>(), null);
+        var page = Page(job, body["maxResults"]?.GetValue<int>(), null);
+        TracePage(job.Id, page.Length, extra: false);
+        return page;
     }
 
     private string QueryResults(HttpRequest request, string jobId)
@@ -268,7 +300,10 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         var job = _jobs.GetValueOrDefault(jobId) ?? throw new FakeBigQueryError(404, "notFound", $"Not found: Job {Project}:US.{jobId}");
         if (request.Query["location"].Count == 0) throw Violation(400, "invalid", "getQueryResults needs location= for jobs outside US/EU multi-regions");
         var max = request.Query["maxResults"] is { Count: > 0 } m ? int.Parse(m[0]!, CultureInfo.InvariantCulture) : (int?)null;
-        return Page(job, max, request.Query["pageToken"].FirstOrDefault());
+        var token = request.Query["pageToken"].FirstOrDefault();
+        var page = Page(job, max, token);
+        TracePage(jobId, page.Length, extra: token is not null);
+        return page;
     }
 
     private static string Page(FakeJob job, int? maxResults, string? pageToken)
@@ -326,6 +361,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         CheckFields(query, JobQueryFields, "JobConfigurationQuery");
         var parameters = CheckQuery(query, "JobConfigurationQuery");
         var job = NewJob(JobId(body), "query");
+        TraceQuery(job.Id, query["query"]!.GetValue<string>(), request.ContentLength ?? 0);
         try
         {
             if (TakeJobFault() is { } fault) throw new FakeBigQueryError(400, fault.Reason, fault.Message);
@@ -369,6 +405,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         var disposition = load["writeDisposition"]?.GetValue<string>() ?? "WRITE_APPEND";
         if (disposition is not ("WRITE_TRUNCATE" or "WRITE_APPEND" or "WRITE_EMPTY")) throw Violation(400, "invalid", $"unknown writeDisposition {disposition}");
         var job = NewJob(JobId(metadata), "load");
+        Trace(job.Id, BigQueryJobKind.Load, 1, Encoding.UTF8.GetByteCount(data), load["destinationTable"]?["tableId"]?.GetValue<string>());
         try
         {
             var rows = Store.Load(destination["datasetId"]!.GetValue<string>(), destination["tableId"]!.GetValue<string>(), disposition, data);

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
-using NbaBackfill.TestSupport.ZetaSql.Wire;
+using NbaBackfill.Warehouse.BigQuery.Emulator.ZetaSql.Wire;
 
-namespace NbaBackfill.TestSupport.ZetaSql;
+namespace NbaBackfill.Warehouse.BigQuery.Emulator.ZetaSql;
 
 /// <summary>
 /// Google's ZetaSQL analyzer (the GoogleSQL reference implementation; `remote_server.so` of the npm package
@@ -97,11 +97,19 @@ public sealed class ZetaSqlAnalyzer
         },
     };
 
+    private static readonly string[] InTools = ["tools", "node_modules", "@fivetrandevelopers", "zetasql", "lib", "zetasql", "remote_server.so"];
+
     /// <summary>The server binary: NBA_ZETASQL_SERVER (./test sets it), else tools/node_modules of the repository.</summary>
-    public static string ServerPath() =>
-        Environment.GetEnvironmentVariable("NBA_ZETASQL_SERVER") is { Length: > 0 } path
-            ? path
-            : Path.Combine(RepoPaths.Root, "tools", "node_modules", "@fivetrandevelopers", "zetasql", "lib", "zetasql", "remote_server.so");
+    public static string ServerPath()
+    {
+        if (Environment.GetEnvironmentVariable("NBA_ZETASQL_SERVER") is { Length: > 0 } path) return path;
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine([d.FullName, .. InTools]);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return Path.Combine(InTools);
+    }
 
     private static ZetaSqlAnalyzer Start()
     {
@@ -110,7 +118,12 @@ public sealed class ZetaSqlAnalyzer
         {
             throw new InvalidOperationException($"the ZetaSQL analyzer is not installed at {path}: run ./test (it installs tools/ with npm)");
         }
-        var port = BundledEngine.FreePort();
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
         var start = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("localhost");
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));

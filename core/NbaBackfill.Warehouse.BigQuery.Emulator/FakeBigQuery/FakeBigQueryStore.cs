@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 
-namespace NbaBackfill.TestSupport.FakeBigQuery;
+namespace NbaBackfill.Warehouse.BigQuery.Emulator;
 
 /// <summary>A BigQuery-style error the fake reports: HTTP status, `errors[].reason` and message.</summary>
 public sealed class FakeBigQueryError(int status, string reason, string message) : Exception(message)
