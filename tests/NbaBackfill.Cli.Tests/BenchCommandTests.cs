@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NbaBackfill.Cli.Commands;
+using NbaBackfill.Warehouse.BigQuery.Emulator;
 
 namespace NbaBackfill.Cli.Tests;
 
@@ -46,5 +47,38 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("| 5 | 18.00 | 3.60 | 4.5x for 5x the seasons | 700 | 30 | 465765 | clean |", table, StringComparison.Ordinal);
         Assert.Contains("growth: 1.00x linear", table, StringComparison.Ordinal);
         Assert.Contains("peak RSS at 20 seasons = 950 MiB (target <= 1024)", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_BigQuery_phase_runs_on_the_fake_and_projects_its_traced_jobs_onto_BigQuery()
+    {
+        var season = MiniSeason.Daily(14).WriteTo(Path.Combine(_cli.Dir, "mini"));
+        var (code, output, error) = await _cli.RunAsync("bench-phase", "bigquery-2-4", "--season-dir", season);
+        Assert.True(code == 0, error);
+        var result = JsonSerializer.Deserialize<BigQueryBench.Result>(output.Trim())!;
+        Assert.True(result.ReconciliationClean && result.Rows > 0);
+        Assert.Equal((2, 4, 12), (result.Seasons, result.MaxParallel, result.Activities));
+        // Every kind of job ran, and seconds of modelled latency per job dwarf the fake's milliseconds.
+        Assert.All(new[] { BigQueryJobKind.Query, BigQueryJobKind.Script, BigQueryJobKind.Load }, k => Assert.True(result.Jobs.GetValueOrDefault(k) > 0, k.ToString()));
+        Assert.True(result.ModelledSeconds > result.Jobs.Values.Sum() * 0.5, $"{result.ModelledSeconds} s for {result.Jobs.Values.Sum()} jobs");
+        Assert.True(result.ModelledSeconds > result.MeasuredSeconds);
+        // Table modifications are the real tables' (the status table is written by every activity), staging tables aside.
+        Assert.True(result.Modifications["nba.backfill_status"] >= result.Activities);
+        Assert.DoesNotContain(result.Modifications.Keys, t => t.Contains("_staging_", StringComparison.Ordinal));
+        var table = BigQueryBench.Render([result]);
+        Assert.Contains("| 2 | 4 | ", table, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--max-parallel: '0,4' is not a comma-separated list of numbers 1..64", "--warehouse", "fake-bigquery", "--max-parallel", "0,4")]
+    [InlineData("--max-parallel: 'x' is not", "--warehouse", "fake-bigquery", "--max-parallel", "x")]
+    [InlineData("--latency and --max-parallel go with --warehouse fake-bigquery", "--latency", "realistic")]
+    [InlineData("--warehouse: 'snowflake' is not duckdb or fake-bigquery", "--warehouse", "snowflake")]
+    [InlineData("--latency: 'optimistic' is not realistic", "--warehouse", "fake-bigquery", "--latency", "optimistic")]
+    public async Task Bad_BigQuery_bench_options_are_refused_before_anything_runs(string message, params string[] args)
+    {
+        var (code, output, error) = await _cli.RunAsync(["bench", .. args]);
+        Assert.Equal((2, ""), (code, output));
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }

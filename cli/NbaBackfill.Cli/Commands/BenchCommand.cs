@@ -41,13 +41,11 @@ internal static class BenchCommand
         {
             if (r.GetValueOrDefault<int[]>() is { } counts && counts.Any(n => n is < 1 or > MaxSeasons)) r.AddError($"--seasons: each count must be 1..{MaxSeasons}");
         });
-        var warehouse = new Option<string>("--warehouse")
-        {
-            Description = "duckdb (default: the phases above) or fake-bigquery: the orchestrated run of --seasons (default 4) on the fake BigQuery at each --max-parallel, projected onto BigQuery",
-        };
-        warehouse.AcceptOnlyFromAmong("duckdb", "fake-bigquery");
-        var latency = new Option<string>("--latency") { Description = "with fake-bigquery: the latency model (realistic: BigQueryLatencyModel.Realistic)" };
-        latency.AcceptOnlyFromAmong("realistic");
+        var warehouse = CommonOptions.WordOption<string?>("--warehouse",
+            "duckdb (default: the phases above) or fake-bigquery: the orchestrated run of --seasons (default 4) on the fake BigQuery at each --max-parallel, projected onto BigQuery",
+            new Dictionary<string, string?> { ["duckdb"] = "duckdb", ["fake-bigquery"] = "fake-bigquery" }, null);
+        var latency = CommonOptions.WordOption<string?>("--latency", "with fake-bigquery: the latency model (realistic: BigQueryLatencyModel.Realistic, the default)",
+            new Dictionary<string, string?> { ["realistic"] = "realistic" }, null);
         var parallel = new Option<string>("--max-parallel") { Description = "with fake-bigquery: parallelisms to compare, e.g. 1,4,16 (the default)" };
         var command = new Command("bench", "Benchmark: seeds' way vs orchestrated vs floor vs limit, daily run, two seasons; or --seasons N… for the scale table; or --warehouse fake-bigquery for the BigQuery projection")
         {
