@@ -53,11 +53,11 @@ public sealed class BenchCommandTests : IDisposable
     public async Task The_BigQuery_phase_runs_on_the_fake_and_projects_its_traced_jobs_onto_BigQuery()
     {
         var season = MiniSeason.Daily(14).WriteTo(Path.Combine(_cli.Dir, "mini"));
-        var (code, output, error) = await _cli.RunAsync("bench-phase", "bigquery-2-4", "--season-dir", season);
+        var (code, output, error) = await _cli.RunAsync("bench-phase", "bigquery-2-4-200", "--season-dir", season);
         Assert.True(code == 0, error);
         var result = JsonSerializer.Deserialize<BigQueryBench.Result>(output.Trim())!;
         Assert.True(result.ReconciliationClean && result.Rows > 0);
-        Assert.Equal((2, 4, 12), (result.Seasons, result.MaxParallel, result.Activities));
+        Assert.Equal((2, 4, 200, 12), (result.Seasons, result.MaxParallel, result.BatchSize, result.Activities));
         // Every kind of job ran, and seconds of modelled latency per job dwarf the fake's milliseconds.
         Assert.All(new[] { BigQueryJobKind.Query, BigQueryJobKind.Script, BigQueryJobKind.Load }, k => Assert.True(result.Jobs.GetValueOrDefault(k) > 0, k.ToString()));
         Assert.True(result.ModelledSeconds > result.Jobs.Values.Sum() * 0.5, $"{result.ModelledSeconds} s for {result.Jobs.Values.Sum()} jobs");
@@ -66,13 +66,14 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True(result.Modifications["nba.backfill_status"] >= result.Activities);
         Assert.DoesNotContain(result.Modifications.Keys, t => t.Contains("_staging_", StringComparison.Ordinal));
         var table = BigQueryBench.Render([result]);
-        Assert.Contains("| 2 | 4 | ", table, StringComparison.Ordinal);
+        Assert.Contains("| 2 | 4 | 200 | ", table, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("--max-parallel: '0,4' is not a comma-separated list of numbers 1..64", "--warehouse", "fake-bigquery", "--max-parallel", "0,4")]
     [InlineData("--max-parallel: 'x' is not", "--warehouse", "fake-bigquery", "--max-parallel", "x")]
-    [InlineData("--latency and --max-parallel go with --warehouse fake-bigquery", "--latency", "realistic")]
+    [InlineData("--latency, --max-parallel and --batch-size go with --warehouse fake-bigquery", "--latency", "realistic")]
+    [InlineData("--batch-size: '500' is not a comma-separated list of numbers 1..400", "--warehouse", "fake-bigquery", "--batch-size", "500")]
     [InlineData("--warehouse: 'snowflake' is not duckdb or fake-bigquery", "--warehouse", "snowflake")]
     [InlineData("--latency: 'optimistic' is not realistic", "--warehouse", "fake-bigquery", "--latency", "optimistic")]
     public async Task Bad_BigQuery_bench_options_are_refused_before_anything_runs(string message, params string[] args)

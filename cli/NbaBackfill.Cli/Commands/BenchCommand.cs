@@ -12,6 +12,7 @@ using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Raw;
 using NbaBackfill.Reconciliation;
+using NbaBackfill.Validation;
 using NbaBackfill.Warehouse;
 using NbaBackfill.Warehouse.DuckDb;
 
@@ -47,9 +48,10 @@ internal static class BenchCommand
         var latency = CommonOptions.WordOption<string?>("--latency", "with fake-bigquery: the latency model (realistic: BigQueryLatencyModel.Realistic, the default)",
             new Dictionary<string, string?> { ["realistic"] = "realistic" }, null);
         var parallel = new Option<string>("--max-parallel") { Description = "with fake-bigquery: parallelisms to compare, e.g. 1,4,16 (the default)" };
+        var batchSizes = new Option<string>("--batch-size") { Description = "with fake-bigquery: batch sizes to compare, e.g. 200,20 (default 200, the product's)" };
         var command = new Command("bench", "Benchmark: seeds' way vs orchestrated vs floor vs limit, daily run, two seasons; or --seasons N… for the scale table; or --warehouse fake-bigquery for the BigQuery projection")
         {
-            json, seasonDir, seasons, warehouse, latency, parallel,
+            json, seasonDir, seasons, warehouse, latency, parallel, batchSizes,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -57,15 +59,19 @@ internal static class BenchCommand
             if (!Directory.Exists(dir)) throw new UsageException($"--season-dir: folder '{dir}' does not exist");
             if (result.GetValue(warehouse) == "fake-bigquery")
             {
-                var parallelisms = ParseParallelisms(result.GetValue(parallel) ?? "1,4,16");
+                var parallelisms = ParseCounts("--max-parallel", result.GetValue(parallel) ?? "1,4,16", BackfillRules.MaxParallelLimit);
+                var batches = ParseCounts("--batch-size", result.GetValue(batchSizes) ?? BackfillRules.DefaultBatchSize.ToString(CultureInfo.InvariantCulture), BackfillRules.MaxBatchSize);
                 var seasonCounts = result.GetValue(seasons) is { Length: > 0 } given ? given : [4];
                 var projected = new List<BigQueryBench.Result>();
                 foreach (var n in seasonCounts.Distinct().Order())
                 {
-                    foreach (var p in parallelisms)
+                    foreach (var b in batches)
                     {
-                        if (!result.GetValue(json)) await env.Error.WriteLineAsync($"bench: fake BigQuery, {n} season(s), max parallel {p}…");
-                        projected.Add(JsonSerializer.Deserialize<BigQueryBench.Result>(await RunChildOutputAsync(BigQueryBench.PhaseName(n, p), dir, ct))!);
+                        foreach (var p in parallelisms)
+                        {
+                            if (!result.GetValue(json)) await env.Error.WriteLineAsync($"bench: fake BigQuery, {n} season(s), batch size {b}, max parallel {p}…");
+                            projected.Add(JsonSerializer.Deserialize<BigQueryBench.Result>(await RunChildOutputAsync(BigQueryBench.PhaseName(n, p, b), dir, ct))!);
+                        }
                     }
                 }
                 await env.Out.WriteLineAsync(result.GetValue(json)
@@ -73,9 +79,9 @@ internal static class BenchCommand
                     : BigQueryBench.Render(projected));
                 return ExitCodes.Complete;
             }
-            if (result.GetValue(latency) is not null || result.GetValue(parallel) is not null)
+            if (result.GetValue(latency) is not null || result.GetValue(parallel) is not null || result.GetValue(batchSizes) is not null)
             {
-                throw new UsageException("--latency and --max-parallel go with --warehouse fake-bigquery");
+                throw new UsageException("--latency, --max-parallel and --batch-size go with --warehouse fake-bigquery");
             }
             if (result.GetValue(seasons) is { Length: > 0 } counts)
             {
@@ -196,12 +202,12 @@ internal static class BenchCommand
         return Path.Combine("data", "nba-2021-22");
     }
 
-    /// <summary>"1,4,16": each 1..64, at least one.</summary>
-    internal static int[] ParseParallelisms(string text)
+    /// <summary>"1,4,16": each 1..<paramref name="max"/> (the request's own limit), at least one.</summary>
+    internal static int[] ParseCounts(string option, string text, int max)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64 ? n : -1).ToArray();
-        if (values.Length == 0 || values.Contains(-1)) throw new UsageException($"--max-parallel: '{text}' is not a comma-separated list of numbers 1..64");
+        var values = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n : -1).ToArray();
+        if (values.Length == 0 || values.Contains(-1)) throw new UsageException($"{option}: '{text}' is not a comma-separated list of numbers 1..{max}");
         return values.Distinct().Order().ToArray();
     }
 

@@ -23,22 +23,23 @@ namespace NbaBackfill.Cli.Commands;
 internal static class BigQueryBench
 {
     public sealed record Result(
-        string Phase, int Seasons, int MaxParallel, double MeasuredSeconds, double ModelledSeconds, double OutsideBatchesSeconds, int Waves,
+        string Phase, int Seasons, int MaxParallel, int BatchSize, double MeasuredSeconds, double ModelledSeconds, double OutsideBatchesSeconds, int Waves,
         int Activities, IReadOnlyDictionary<BigQueryJobKind, int> Jobs, IReadOnlyDictionary<string, int> Modifications, int Rows, bool ReconciliationClean);
 
-    public static string PhaseName(int seasons, int parallel) => $"bigquery-{seasons}-{parallel}";
+    public static string PhaseName(int seasons, int parallel, int batchSize) => $"bigquery-{seasons}-{parallel}-{batchSize}";
 
-    public static bool TryParsePhase(string phase, out int seasons, out int parallel)
+    public static bool TryParsePhase(string phase, out int seasons, out int parallel, out int batchSize)
     {
-        (seasons, parallel) = (0, 0);
+        (seasons, parallel, batchSize) = (0, 0, 0);
         var parts = phase.Split('-');
-        return parts.Length == 3 && parts[0] == "bigquery"
-            && int.TryParse(parts[1], CultureInfo.InvariantCulture, out seasons) && int.TryParse(parts[2], CultureInfo.InvariantCulture, out parallel);
+        return parts.Length == 4 && parts[0] == "bigquery"
+            && int.TryParse(parts[1], CultureInfo.InvariantCulture, out seasons) && int.TryParse(parts[2], CultureInfo.InvariantCulture, out parallel)
+            && int.TryParse(parts[3], CultureInfo.InvariantCulture, out batchSize);
     }
 
     public static async Task<Result> RunPhaseAsync(string phase, string seasonDir, TimeProvider time, CancellationToken ct)
     {
-        if (!TryParsePhase(phase, out var seasons, out var parallel)) throw new UsageException($"unknown bench phase '{phase}'");
+        if (!TryParsePhase(phase, out var seasons, out var parallel, out var batchSize)) throw new UsageException($"unknown bench phase '{phase}'");
         await using var fake = await FakeBigQueryServer.StartAsync(analyze: false);
         // The projection reports the quota rather than stopping at it: a run over it is what the table must show.
         fake.Store.ModificationLimit = int.MaxValue;
@@ -68,7 +69,7 @@ internal static class BigQueryBench
         BackfillOutcome outcome;
         await using (var engine = await InProcessEngine.StartAsync(warehouse, time, ct))
         {
-            var request = new BackfillRequest(range.From, range.To, ProcessorIds.All, MaxParallel: parallel);
+            var request = new BackfillRequest(range.From, range.To, ProcessorIds.All, MaxParallel: parallel, BatchSize: batchSize);
             var runner = new BackfillRunner(engine, warehouse, time);
             var (runId, _) = await runner.ChooseRunIdAsync(request, ct);
             outcome = await runner.RunAsync(request, runId, null, ct);
@@ -81,7 +82,7 @@ internal static class BigQueryBench
         var modifications = fake.Store.Modifications.Where(m => !m.Key.Contains("._staging_", StringComparison.Ordinal)).ToDictionary();
         var projection = BigQueryProjection.Of(Waves(spans), jobs, BigQueryLatencyModel.Realistic, modifications);
         var report = await ReconciliationReader.ReconcileAsync(warehouse, range, ProcessorIds.All, ct);
-        return new Result(phase, seasons, parallel, Math.Round(measured, 2), Math.Round(projection.WallSeconds, 1), Math.Round(projection.OutsideBatchesSeconds, 1),
+        return new Result(phase, seasons, parallel, batchSize, Math.Round(measured, 2), Math.Round(projection.WallSeconds, 1), Math.Round(projection.OutsideBatchesSeconds, 1),
             projection.Waves, outcome.Progress.Activities, projection.JobsByKind, projection.ModificationsByTable,
             report.Sum(r => r.Totals.HasRecord), report.All(r => r.Totals.IsClean));
     }
@@ -106,14 +107,14 @@ internal static class BigQueryBench
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"model (assumed; sources in BigQueryLatencyModel): query {model.Query.FixedSeconds} s + {model.Query.SecondsPerMiB} s/MiB, DML {model.DmlStatement.FixedSeconds} s per statement, load {model.Load.FixedSeconds} s + {model.Load.SecondsPerMiB} s/MiB, page {model.RoundTripSeconds} s, {model.MutatingDmlPerTable} mutating DML per table at once");
-        sb.AppendLine("| seasons | max parallel | modelled on BigQuery | of it outside batches | waves | activities | query jobs | DML jobs | load jobs | busiest table: modifications (quota 1,500/day) | measured on the fake | reconciliation |");
-        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
+        sb.AppendLine("| seasons | max parallel | batch size | modelled on BigQuery | of it outside batches | waves | activities | query jobs | DML jobs | load jobs | busiest table: modifications (quota 1,500/day) | measured on the fake | reconciliation |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
         foreach (var r in results)
         {
             var busiest = r.Modifications.OrderByDescending(m => m.Value).FirstOrDefault();
             var over = busiest.Value > model.TableModificationsPerDay ? " OVER" : "";
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Seasons} | {r.MaxParallel} | {Minutes(r.ModelledSeconds)} | {Minutes(r.OutsideBatchesSeconds)} | {r.Waves} | {r.Activities} | {r.Jobs.GetValueOrDefault(BigQueryJobKind.Query)} | " +
+                $"| {r.Seasons} | {r.MaxParallel} | {r.BatchSize} | {Minutes(r.ModelledSeconds)} | {Minutes(r.OutsideBatchesSeconds)} | {r.Waves} | {r.Activities} | {r.Jobs.GetValueOrDefault(BigQueryJobKind.Query)} | " +
                 $"{r.Jobs.GetValueOrDefault(BigQueryJobKind.Dml) + r.Jobs.GetValueOrDefault(BigQueryJobKind.Script)} | {r.Jobs.GetValueOrDefault(BigQueryJobKind.Load)} | " +
                 $"{busiest.Key}: {busiest.Value}{over} | {r.MeasuredSeconds:0.0} s | {(r.ReconciliationClean ? "clean" : "NOT clean")} |");
         }
