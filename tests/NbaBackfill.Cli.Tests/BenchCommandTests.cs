@@ -82,4 +82,11 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal((2, ""), (code, output));
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_repeated_phase_reports_its_median_run_whole()
+    {
+        var median = BenchCommand.Median([new("floor", 3.9, 400, 6, 10, true), new("floor", 2.1, 420, 6, 10, true), new("floor", 2.6, 390, 6, 10, true)]);
+        Assert.Equal((2.6, 390.0), (median.Seconds, median.PeakRssMiB));
+    }
 }
