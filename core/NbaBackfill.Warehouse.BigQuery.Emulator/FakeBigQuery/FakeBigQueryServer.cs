@@ -95,21 +95,11 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         if (_traces.TryGetValue(jobId, out var t)) _traces[jobId] = t with { BytesOut = t.BytesOut + bytes, ExtraPages = t.ExtraPages + (extra ? 1 : 0) };
     }
 
-    /// <summary>A statement's kind, its statement count (a script's, transaction control aside) and the table it writes.</summary>
     private void TraceQuery(string jobId, string sql, long bytesIn)
     {
-        var statements = sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(x => !x.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) && !x.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase)).ToList();
-        var head = sql.TrimStart();
-        var kind = statements.Count > 1 || head.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) ? BigQueryJobKind.Script
-            : head.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || head.StartsWith("WITH", StringComparison.OrdinalIgnoreCase) ? BigQueryJobKind.Query
-            : BigQueryJobKind.Dml;
-        var written = WrittenTable().Match(sql);
-        Trace(jobId, kind, Math.Max(1, statements.Count), bytesIn, kind == BigQueryJobKind.Query || !written.Success ? null : written.Groups["t"].Value);
+        var (kind, statements, table) = FakeBigQueryStore.Describe(sql);
+        Trace(jobId, kind, statements, bytesIn, table);
     }
-
-    [GeneratedRegex(@"(?:DELETE\s+FROM|INSERT\s+INTO|UPDATE|MERGE(?:\s+INTO)?)\s+`[^`]*\.(?<t>[^`.]+)`", RegexOptions.IgnoreCase)]
-    private static partial Regex WrittenTable();
 
     /// <summary>Polls of jobs.get that still see a job RUNNING before it is DONE.</summary>
     public int JobPendingPolls { get; set; } = 1;

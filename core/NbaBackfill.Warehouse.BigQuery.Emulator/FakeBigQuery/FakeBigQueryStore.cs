@@ -273,9 +273,24 @@ public sealed partial class FakeBigQueryStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a job's SQL is, for its trace: a query, one DML statement or a script, how many statements it runs
+    /// (transaction control aside) and the table its first DML statement writes — read as <see cref="Execute(string, IReadOnlyDictionary{string, JsonObject})"/> reads it.
+    /// </summary>
+    public static (BigQueryJobKind Kind, int Statements, string? Table) Describe(string sql)
+    {
+        var statements = Statements(sql);
+        var work = statements.Where(s => !BeginPattern().IsMatch(s) && !CommitPattern().IsMatch(s)).ToList();
+        var target = work.Select(s => DmlTargetPattern().Match(s)).FirstOrDefault(m => m.Success);
+        var kind = statements.Count > 1 ? BigQueryJobKind.Script : target is not null ? BigQueryJobKind.Dml : BigQueryJobKind.Query;
+        return (kind, Math.Max(1, work.Count), target?.Groups["table"].Value);
+    }
+
+    private static List<string> Statements(string sql) => sql.Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+
     private FakeQueryResult Execute(string sql, IReadOnlyDictionary<string, JsonObject> parameters, object owner)
     {
-        var statements = sql.Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        var statements = Statements(sql);
         using var conn = Connect();
         var pending = new List<string>();
         var inTransaction = false;
@@ -285,13 +300,13 @@ public sealed partial class FakeBigQueryStore : IDisposable
         {
             foreach (var statement in statements)
             {
-                if (Regex.IsMatch(statement, @"^BEGIN(\s+TRANSACTION)?$", RegexOptions.IgnoreCase))
+                if (BeginPattern().IsMatch(statement))
                 {
                     Exec(conn, "BEGIN TRANSACTION");
                     inTransaction = true;
                     continue;
                 }
-                if (Regex.IsMatch(statement, @"^COMMIT(\s+TRANSACTION)?$", RegexOptions.IgnoreCase))
+                if (CommitPattern().IsMatch(statement))
                 {
                     if (!inTransaction) throw Invalid("COMMIT TRANSACTION without BEGIN TRANSACTION");
                     lock (_meta)
@@ -648,6 +663,12 @@ public sealed partial class FakeBigQueryStore : IDisposable
 
     [GeneratedRegex(@"^(DELETE\s+FROM|INSERT\s+INTO|UPDATE|MERGE(\s+INTO)?)\s+`[^`.]+\.(?<dataset>[^`.]+)\.(?<table>[^`.]+)`", RegexOptions.IgnoreCase)]
     private static partial Regex DmlTargetPattern();
+
+    [GeneratedRegex(@"^BEGIN(\s+TRANSACTION)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex BeginPattern();
+
+    [GeneratedRegex(@"^COMMIT(\s+TRANSACTION)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex CommitPattern();
 
     [GeneratedRegex(@"\bUNION\s+(?!ALL\b|DISTINCT\b)", RegexOptions.IgnoreCase)]
     private static partial Regex BareUnionPattern();
