@@ -279,7 +279,7 @@ internal static class BenchCommand
                     }
                     break;
                 case "orchestrated":
-                    activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
+                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
                     break;
                 case "daily":
                     // The season up to two days before, then yesterday's tick and today's through an engine that is
@@ -329,24 +329,18 @@ internal static class BenchCommand
                     // The season done, then the same run again with nothing changed: every node is fresh.
                     await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
                     watch.Restart();
-                    activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
+                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
                     break;
                 case "two-seasons":
-                    var second = SyntheticSeasons.Shifted(season, 1);
-                    await warehouse.ReplaceRawSeasonAsync(second, seasonDir, time.GetUtcNow(), ct);
+                    range = await LoadShiftedCopiesAsync(warehouse, season, 2, seasonDir, time, ct);
                     watch.Restart();
-                    range = new DateRange(range.From, second.GameDates[^1]);
-                    activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
+                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
                     break;
                 case var scale when scale.StartsWith("seasons-", StringComparison.Ordinal)
                                     && int.TryParse(scale["seasons-".Length..], CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxSeasons:
-                    for (var k = 1; k < count; k++)
-                    {
-                        await warehouse.ReplaceRawSeasonAsync(SyntheticSeasons.Shifted(season, k), seasonDir, time.GetUtcNow(), ct);
-                    }
-                    range = new DateRange(range.From, range.To.AddDays(SyntheticSeasons.YearInDays * (count - 1)));
+                    range = await LoadShiftedCopiesAsync(warehouse, season, count, seasonDir, time, ct);
                     watch.Restart();
-                    activities = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
+                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
                     break;
                 default:
                     throw new UsageException($"unknown bench phase '{phase}' (known: {string.Join(", ", Phases)})");
@@ -362,14 +356,29 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<int> OrchestrateAsync(IWarehouse warehouse, BackfillRequest request, TimeProvider time, CancellationToken ct)
+    /// <summary>The product's default run on a fresh in-process engine (its start included); anything but Completed is an error.</summary>
+    internal static async Task<BackfillOutcome> OrchestrateAsync(IWarehouse warehouse, BackfillRequest request, TimeProvider time, CancellationToken ct)
     {
         await using var engine = await InProcessEngine.StartAsync(warehouse, time, ct);
         var runner = new BackfillRunner(engine, warehouse, time);
         var (runId, _) = await runner.ChooseRunIdAsync(request, ct);
         var outcome = await runner.RunAsync(request, runId, null, ct);
-        if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException($"bench run ended {outcome.Status}");
-        return outcome.Progress.Activities;
+        if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException($"bench run on {warehouse.Describe} ended {outcome.Status}");
+        return outcome;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="count"/> − 1 copies of the (already loaded) season, each shifted a year further with new
+    /// ids; returns the range all <paramref name="count"/> seasons span.
+    /// </summary>
+    internal static async Task<DateRange> LoadShiftedCopiesAsync(
+        IWarehouse warehouse, RawSeason season, int count, string source, TimeProvider time, CancellationToken ct)
+    {
+        for (var k = 1; k < count; k++)
+        {
+            await warehouse.ReplaceRawSeasonAsync(SyntheticSeasons.Shifted(season, k), source, time.GetUtcNow(), ct);
+        }
+        return new DateRange(season.GameDates[0], season.GameDates[^1].AddDays(SyntheticSeasons.YearInDays * (count - 1)));
     }
 
     /// <summary>What ./nba-backfill exports before starting the CLI (keep the two in step).</summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using NbaBackfill.Calendar;
-using NbaBackfill.Engines;
 using NbaBackfill.Landing;
 using NbaBackfill.Orchestration;
 using NbaBackfill.Planning;
@@ -49,11 +48,8 @@ internal static class BigQueryBench
         };
         await using var warehouse = await BigQueryWarehouse.OpenAsync(options, await GoogleAccessTokenSource.CreateAsync(fake.ServiceAccountJson(), ct), time, ct);
         var season = SeasonParser.Parse(new FolderRawSource(seasonDir));
-        for (var k = 0; k < seasons; k++)
-        {
-            await warehouse.ReplaceRawSeasonAsync(k == 0 ? season : SyntheticSeasons.Shifted(season, k), seasonDir, time.GetUtcNow(), ct);
-        }
-        var range = new DateRange(season.GameDates[0], season.GameDates[^1].AddDays(SyntheticSeasons.YearInDays * (seasons - 1)));
+        await warehouse.ReplaceRawSeasonAsync(season, seasonDir, time.GetUtcNow(), ct);
+        var range = await BenchCommand.LoadShiftedCopiesAsync(warehouse, season, seasons, seasonDir, time, ct);
         var before = fake.Jobs.Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
         fake.Store.StartNewDay();
 
@@ -66,16 +62,9 @@ internal static class BigQueryBench
         };
         ActivitySource.AddActivityListener(listener);
         var watch = Stopwatch.StartNew();
-        BackfillOutcome outcome;
-        await using (var engine = await InProcessEngine.StartAsync(warehouse, time, ct))
-        {
-            var request = new BackfillRequest(range.From, range.To, ProcessorIds.All, MaxParallel: parallel, BatchSize: batchSize);
-            var runner = new BackfillRunner(engine, warehouse, time);
-            var (runId, _) = await runner.ChooseRunIdAsync(request, ct);
-            outcome = await runner.RunAsync(request, runId, null, ct);
-        }
+        var outcome = await BenchCommand.OrchestrateAsync(
+            warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All, MaxParallel: parallel, BatchSize: batchSize), time, ct);
         var measured = watch.Elapsed.TotalSeconds;
-        if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException($"bench run on the fake BigQuery ended {outcome.Status}");
 
         var jobs = fake.Jobs.Where(j => !before.Contains(j.JobId)).ToList();
         // Staging tables are written once each (a load) and dropped: the quota that binds is the real tables'.
