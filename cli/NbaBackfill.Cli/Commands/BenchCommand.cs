@@ -258,6 +258,9 @@ internal static class BenchCommand
             var stamp = new RunStamp("bench-" + phase, time.GetUtcNow());
             var watch = Stopwatch.StartNew();
             var activities = 0;
+            // The product's default run over the phase's range as it stands then (the scale phases widen it first).
+            async Task<int> OrchestrateRangeAsync() =>
+                (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
             switch (phase)
             {
                 case "seeds":
@@ -279,7 +282,7 @@ internal static class BenchCommand
                     }
                     break;
                 case "orchestrated":
-                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
+                    activities = await OrchestrateRangeAsync();
                     break;
                 case "daily":
                     // The season up to two days before, then yesterday's tick and today's through an engine that is
@@ -327,20 +330,20 @@ internal static class BenchCommand
                 }
                 case "rerun-unchanged":
                     // The season done, then the same run again with nothing changed: every node is fresh.
-                    await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct);
+                    await OrchestrateRangeAsync();
                     watch.Restart();
-                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
+                    activities = await OrchestrateRangeAsync();
                     break;
                 case "two-seasons":
                     range = await LoadShiftedCopiesAsync(warehouse, season, 2, seasonDir, time, ct);
                     watch.Restart();
-                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
+                    activities = await OrchestrateRangeAsync();
                     break;
                 case var scale when scale.StartsWith("seasons-", StringComparison.Ordinal)
                                     && int.TryParse(scale["seasons-".Length..], CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxSeasons:
                     range = await LoadShiftedCopiesAsync(warehouse, season, count, seasonDir, time, ct);
                     watch.Restart();
-                    activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
+                    activities = await OrchestrateRangeAsync();
                     break;
                 default:
                     throw new UsageException($"unknown bench phase '{phase}' (known: {string.Join(", ", Phases)})");
