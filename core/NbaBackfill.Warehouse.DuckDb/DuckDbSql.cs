@@ -28,6 +28,14 @@ internal static class DuckDbSql
 
     public static string Escape(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
+    // Boxes are immutable: the small counts that fill a box score (points, rebounds, minutes) and the two booleans
+    // share one box each instead of one per cell read (~60 MB per season pass otherwise).
+    private static readonly object[] SmallLongs = [.. Enumerable.Range(SmallLongMin, 1024 - SmallLongMin).Select(n => (object)(long)n)];
+    private const int SmallLongMin = -128;
+    private static readonly object True = true, False = false;
+
+    private static object Box(long value) => value is >= SmallLongMin and < 1024 ? SmallLongs[value - SmallLongMin] : value;
+
     /// <summary>Reads a value into the canonical .NET type of its column type.</summary>
     public static object? ReadValue(DbDataReader reader, int i, ColumnType type)
     {
@@ -35,9 +43,9 @@ internal static class DuckDbSql
         return type switch
         {
             ColumnType.String => reader.GetString(i),
-            ColumnType.Int64 => reader.GetInt64(i),
+            ColumnType.Int64 => Box(reader.GetInt64(i)),
             ColumnType.Float64 => reader.GetDouble(i),
-            ColumnType.Bool => reader.GetBoolean(i),
+            ColumnType.Bool => reader.GetBoolean(i) ? True : False,
             ColumnType.Date => reader.GetFieldValue<DateOnly>(i),
             ColumnType.Timestamp => new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(i), DateTimeKind.Utc)),
             ColumnType.Float64Array => ((IEnumerable)reader.GetValue(i)).Cast<object?>().Select(v => v is null ? double.NaN : Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
@@ -46,24 +54,27 @@ internal static class DuckDbSql
         };
     }
 
-    public static void AppendValue(IDuckDBAppenderRow row, object? value, Column column)
+    /// <summary>A row's typed values into the appender's current row (each column's DuckDB type from its declaration).</summary>
+    public sealed class AppenderSink : IValueSink
     {
-        if (value is null)
-        {
-            row.AppendNullValue();
-            return;
-        }
-        switch (column.Type)
-        {
-            case ColumnType.String: row.AppendValue((string)value); break;
-            case ColumnType.Int64: row.AppendValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
-            case ColumnType.Float64: row.AppendValue(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
-            case ColumnType.Bool: row.AppendValue((bool)value); break;
-            case ColumnType.Date: row.AppendValue((DateOnly)value); break;
-            case ColumnType.Timestamp: row.AppendValue(((DateTimeOffset)value).UtcDateTime); break;
-            case ColumnType.Float64Array: row.AppendValue((IEnumerable<double>)value); break;
-            case ColumnType.StringArray: row.AppendValue((IEnumerable<string>)value); break;
-            default: throw new ArgumentOutOfRangeException(nameof(column));
-        }
+        public IDuckDBAppenderRow Row { get; set; } = null!;
+
+        public void Null() => Row.AppendNullValue();
+
+        public void String(string value) => Row.AppendValue(value);
+
+        public void Int64(long value) => Row.AppendValue(value);
+
+        public void Float64(double value) => Row.AppendValue(value);
+
+        public void Bool(bool value) => Row.AppendValue(value);
+
+        public void Date(DateOnly value) => Row.AppendValue(value);
+
+        public void Timestamp(DateTimeOffset value) => Row.AppendValue(value.UtcDateTime);
+
+        public void Float64s(IReadOnlyList<double> values) => Row.AppendValue<double>(values);
+
+        public void Strings(IReadOnlyList<string> values) => Row.AppendValue<string>(values);
     }
 }

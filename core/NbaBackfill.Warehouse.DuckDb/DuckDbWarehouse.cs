@@ -244,7 +244,9 @@ public sealed class DuckDbWarehouse : IWarehouse
             var failures = TableCatalog.FailuresOf(result.Processor);
             var filter = $"processor_name = '{result.Processor}' AND analysis_date IN ({dates}) AND resolution_status <> '{ResolutionStatus.Resolved}'";
             var existing = await QueryOnAsync(conn, failures, $"SELECT {DuckDbSql.Columns(failures)} FROM {failures.Name} WHERE {filter}", [], FailureRecord.From, ct);
-            var withRows = result.Rows.Select(r => (r.Date, r.EntityId)).ToHashSet();
+            // Only the entities of open failures can be resolved by a row: no set of the whole result's keys.
+            var open = existing.Select(f => (f.AnalysisDate, f.EntityId)).ToHashSet();
+            var withRows = open.Count == 0 ? open : result.Rows.Select(r => (r.Date, r.EntityId)).Where(open.Contains).ToHashSet();
             var merged = FailureReplacement.Merge(existing, result.Failures, withRows, now);
             await ExecAsync(conn, $"DELETE FROM {failures.Name} WHERE {filter}", ct);
             Append(conn, failures, merged);
@@ -392,15 +394,12 @@ public sealed class DuckDbWarehouse : IWarehouse
     private static void Append(DuckDBConnection conn, TableSchema table, IEnumerable<ITableRow> rows)
     {
         using var appender = conn.CreateAppender(table.Name);
+        var sink = new DuckDbSql.AppenderSink();
         foreach (var row in rows)
         {
-            var values = row.ToValues();
-            var target = appender.CreateRow();
-            for (var i = 0; i < values.Length; i++)
-            {
-                DuckDbSql.AppendValue(target, values[i], table.Columns[i]);
-            }
-            target.EndRow();
+            sink.Row = appender.CreateRow();
+            row.WriteTo(sink);
+            sink.Row.EndRow();
         }
     }
 }

@@ -86,6 +86,8 @@ public sealed record FailureRecord(
 
     public object?[] ToValues() => Analytics.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Analytics.Write(this, sink, count);
+
     public static FailureRecord From(Row r) => Analytics.From(r);
 
     /// <summary>

@@ -26,6 +26,8 @@ public sealed record MlfsRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static MlfsRow From(Row r) => Table.From(r);
 }
 

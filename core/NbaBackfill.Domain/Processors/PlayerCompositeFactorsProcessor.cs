@@ -27,6 +27,8 @@ public sealed record PcfRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static PcfRow From(Row r) => Table.From(r);
 }
 

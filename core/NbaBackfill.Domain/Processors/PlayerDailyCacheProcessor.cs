@@ -28,7 +28,11 @@ public sealed record PdcRow(
     public static TableSchema Schema => Table.Schema;
 
     /// <summary>A stat's three averages: {stat}_avg_last_5, _last_10, _season.</summary>
-    private static StatAverages Averages(Columns<PdcRow> c, string stat, Func<PdcRow, StatAverages> get) => new(
+    /// <remarks>Reading a row builds no names or accessors (MLFS reads the season's PDC rows back): only declaring does.</remarks>
+    private static StatAverages Averages(Columns<PdcRow> c, string stat, Func<PdcRow, StatAverages> get) =>
+        c.IsDeclaring ? DeclareAverages(c, stat, get) : new(c.Dbl(stat, null!), c.Dbl(stat, null!), c.Dbl(stat, null!));
+
+    private static StatAverages DeclareAverages(Columns<PdcRow> c, string stat, Func<PdcRow, StatAverages> get) => new(
         c.Dbl($"{stat}_avg_last_5", r => get(r).Last5), c.Dbl($"{stat}_avg_last_10", r => get(r).Last10),
         c.Dbl($"{stat}_avg_season", r => get(r).Season));
 
@@ -37,6 +41,8 @@ public sealed record PdcRow(
     public string EntityId => PlayerId.ToString(CultureInfo.InvariantCulture);
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     public static PdcRow From(Row r) => Table.From(r);
 }

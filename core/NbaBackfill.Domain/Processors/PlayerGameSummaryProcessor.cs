@@ -40,6 +40,8 @@ public sealed record PgsRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static PgsRow From(Row r) => Table.From(r);
 }
 

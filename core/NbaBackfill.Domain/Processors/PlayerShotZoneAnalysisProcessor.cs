@@ -35,6 +35,8 @@ public sealed record PszaRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static PszaRow From(Row r) => Table.From(r);
 }
 

@@ -34,6 +34,8 @@ public sealed record TdzaRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static TdzaRow From(Row r) => Table.From(r);
 }
 

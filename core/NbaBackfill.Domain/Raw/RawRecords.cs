@@ -10,6 +10,8 @@ public sealed record RawTeam(long TeamId, string TeamAbbr, string TeamName) : IT
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static RawTeam From(Row r) => Table.From(r);
 }
 
@@ -24,6 +26,8 @@ public sealed record RawGame(
         Key: ["game_id"], PartitionColumn: "game_date", Clustering: ["game_id"]);
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     public static RawGame From(Row r) => Table.From(r);
 
@@ -49,6 +53,8 @@ public sealed record RawBoxScore(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static RawBoxScore From(Row r) => Table.From(r);
 }
 
@@ -64,6 +70,8 @@ public sealed record RawShotZone(
         Key: ["game_date", "game_id", "player_id", "zone"], PartitionColumn: "game_date", Clustering: ["player_id"]);
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     public static RawShotZone From(Row r) => Table.From(r);
 }
@@ -82,6 +90,8 @@ public sealed record RawReject(
         Key: ["season", "source_file", "line_number"], PartitionColumn: "game_date", Clustering: ["entity_id"]);
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     public static RawReject From(Row r) => Table.From(r);
 }
@@ -119,6 +129,8 @@ public sealed record RawSeasonRow(
     public bool HasGames => FirstGameDate != DateOnly.MinValue;
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     public static RawSeasonRow From(Row r) => Table.From(r);
 

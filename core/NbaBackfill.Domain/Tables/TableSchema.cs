@@ -46,4 +46,11 @@ public sealed record TableSchema(
 public interface ITableRow
 {
     object?[] ToValues();
+
+    /// <summary>The first <paramref name="count"/> values (all if more) to <paramref name="sink"/>, typed; rows declared by a <see cref="TableSchema{TRow}"/> do it without boxing.</summary>
+    void WriteTo(IValueSink sink, int count = int.MaxValue)
+    {
+        var values = ToValues();
+        for (var i = 0; i < Math.Min(count, values.Length); i++) sink.WriteBoxed(values[i]);
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using NbaBackfill.Tables;
 
 namespace NbaBackfill.Versions;
 
@@ -12,9 +13,7 @@ namespace NbaBackfill.Versions;
 public static class ContentHash
 {
     /// <summary>Hex characters kept: 64 bits, collisions irrelevant at the scale of a season's nodes.</summary>
-    private const int Length = 16;
-
-    private const char Separator = '\u001f';
+    internal const int Length = 16;
 
     public static string Of(IEnumerable<object?[]> rows) => OfTagged(rows.Select(r => new TaggedValues(null, r, r.Length)));
 
@@ -24,18 +23,14 @@ public static class ContentHash
     /// </summary>
     public static string OfTagged(IEnumerable<TaggedValues> rows)
     {
-        // One builder for every line: the hash runs over every row a node writes, on the activity's hot path.
-        var sb = new StringBuilder();
-        var lines = new List<string>();
+        using var hasher = new ContentHasher();
         foreach (var row in rows)
         {
-            sb.Clear();
-            if (row.Tag is not null) AppendValue(sb, row.Tag);
-            for (var i = 0; i < row.Count; i++) AppendValue(sb, row.Values[i]);
-            lines.Add(sb.ToString());
+            hasher.BeginLine(row.Tag);
+            for (var i = 0; i < row.Count; i++) hasher.Boxed(row.Values[i]);
+            hasher.EndLine();
         }
-        lines.Sort(StringComparer.Ordinal);
-        return OfLines(lines);
+        return hasher.Finish();
     }
 
     /// <summary>Of lines already in their canonical order (a fingerprint's inputs).</summary>
@@ -45,83 +40,216 @@ public static class ContentHash
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            foreach (var line in lines)
-            {
-                var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
-                if (buffer.Length < needed)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(needed);
-                }
-                var length = Encoding.UTF8.GetBytes(line, buffer);
-                buffer[length] = (byte)'\n';
-                hash.AppendData(buffer, 0, length + 1);
-            }
+            foreach (var line in lines) AppendLine(hash, line, ref buffer);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..Length];
+        return Hex(hash);
     }
 
     public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..Length];
 
-    private static void AppendValue(StringBuilder sb, object? value)
+    /// <summary>One line's UTF-8 bytes and a newline into the hash.</summary>
+    internal static void AppendLine(IncrementalHash hash, ReadOnlySpan<char> line, ref byte[] buffer)
     {
-        var invariant = CultureInfo.InvariantCulture;
-        switch (value)
+        var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
+        if (buffer.Length < needed)
         {
-            case null:
-                sb.Append("n:");
-                break;
-            case string s:
-                sb.Append("s:");
-                if (s.AsSpan().IndexOfAny('\\', Separator) < 0) sb.Append(s);
-                else sb.Append(s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\u001f", "\\u", StringComparison.Ordinal));
-                break;
-            case bool b:
-                sb.Append(b ? "b:1" : "b:0");
-                break;
-            case double d:
-                sb.Append(invariant, $"d:{d:R}");
-                break;
-            case float f:
-                sb.Append(invariant, $"d:{(double)f:R}");
-                break;
-            case DateOnly d:
-                sb.Append(invariant, $"t:{d:yyyy-MM-dd}");
-                break;
-            case DateTimeOffset t:
-                sb.Append(invariant, $"z:{t.UtcTicks}");
-                break;
-            case double?[] a:
-                sb.Append("a:");
-                for (var i = 0; i < a.Length; i++)
-                {
-                    if (i > 0) sb.Append(',');
-                    if (a[i] is { } x) sb.Append(invariant, $"{x:R}");
-                    else sb.Append('n');
-                }
-                break;
-            case string[] a:
-                sb.Append("a:");
-                for (var i = 0; i < a.Length; i++)
-                {
-                    if (i > 0) sb.Append(',');
-                    sb.Append(a[i].Replace(",", "\\,", StringComparison.Ordinal));
-                }
-                break;
-            case IFormattable f:
-                sb.Append("i:").Append(f.ToString(null, invariant));
-                break;
-            default:
-                sb.Append("o:").Append(value);
-                break;
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent(needed);
         }
-        sb.Append(Separator);
+        var length = Encoding.UTF8.GetBytes(line, buffer);
+        buffer[length] = (byte)'\n';
+        hash.AppendData(buffer, 0, length + 1);
     }
+
+    internal static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset())[..Length];
 }
 
 /// <summary>One row for <see cref="ContentHash.OfTagged"/>: an optional tag and the first <see cref="Count"/> values.</summary>
 public readonly record struct TaggedValues(string? Tag, object?[] Values, int Count);
+
+/// <summary>
+/// The content hash built a line (row) at a time: each value is written as its tag and invariant text into one pooled
+/// character buffer, then the lines are sorted (ordinal) and hashed. Typed rows write through <see cref="IValueSink"/>
+/// and so allocate nothing per value or per line (the floor hashes ~130k rows while it writes them).
+/// </summary>
+public sealed class ContentHasher : IValueSink, IDisposable
+{
+    private const char Separator = '\u001f';
+
+    private char[] _chars = ArrayPool<char>.Shared.Rent(1 << 16);
+    private int _length;
+    private int _lineStart;
+    private readonly List<(int Start, int Length)> _lines = [];
+
+    public void BeginLine(string? tag)
+    {
+        _lineStart = _length;
+        if (tag is not null) String(tag);
+    }
+
+    public void EndLine() => _lines.Add((_lineStart, _length - _lineStart));
+
+    /// <summary>The hash of the lines so far, in ordinal order of their text (whatever order they came in).</summary>
+    public string Finish()
+    {
+        var chars = _chars;
+        _lines.Sort((a, b) => chars.AsSpan(a.Start, a.Length).SequenceCompareTo(chars.AsSpan(b.Start, b.Length)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            foreach (var (start, length) in _lines) ContentHash.AppendLine(hash, chars.AsSpan(start, length), ref buffer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return ContentHash.Hex(hash);
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<char>.Shared.Return(_chars);
+        _chars = [];
+    }
+
+    public void Null() => Tagged("n:");
+
+    public void String(string value)
+    {
+        Append("s:");
+        foreach (var c in value)
+        {
+            // The separator and the escape character are escaped, so no value can look like two.
+            if (c == '\\') Append("\\\\");
+            else if (c == Separator) Append("\\u");
+            else Append(c);
+        }
+        Append(Separator);
+    }
+
+    public void Int64(long value)
+    {
+        Append("i:");
+        Format(value, default);
+        Append(Separator);
+    }
+
+    public void Float64(double value)
+    {
+        Append("d:");
+        Format(value, "R");
+        Append(Separator);
+    }
+
+    public void Bool(bool value) => Tagged(value ? "b:1" : "b:0");
+
+    public void Date(DateOnly value)
+    {
+        Append("t:");
+        Format(value, "yyyy-MM-dd");
+        Append(Separator);
+    }
+
+    public void Timestamp(DateTimeOffset value)
+    {
+        Append("z:");
+        Format(value.UtcTicks, default);
+        Append(Separator);
+    }
+
+    public void Float64s(IReadOnlyList<double> values)
+    {
+        Append("a:");
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0) Append(',');
+            Format(values[i], "R");
+        }
+        Append(Separator);
+    }
+
+    public void Strings(IReadOnlyList<string> values)
+    {
+        Append("a:");
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0) Append(',');
+            foreach (var c in values[i])
+            {
+                if (c == ',') Append("\\,");
+                else Append(c);
+            }
+        }
+        Append(Separator);
+    }
+
+    /// <summary>A boxed value: the typed methods for the column types, and the few others a version list holds.</summary>
+    public void Boxed(object? value)
+    {
+        switch (value)
+        {
+            case null: Null(); break;
+            case string s: String(s); break;
+            case bool b: Bool(b); break;
+            case double d: Float64(d); break;
+            case float f: Float64(f); break;
+            case long l: Int64(l); break;
+            case int i: Int64(i); break;
+            case DateOnly d: Date(d); break;
+            case DateTimeOffset t: Timestamp(t); break;
+            case IReadOnlyList<double> a: Float64s(a); break;
+            case double?[] a:
+                Append("a:");
+                for (var i = 0; i < a.Length; i++)
+                {
+                    if (i > 0) Append(',');
+                    if (a[i] is { } x) Format(x, "R");
+                    else Append('n');
+                }
+                Append(Separator);
+                break;
+            case IReadOnlyList<string> a: Strings(a); break;
+            case IFormattable f: Tagged("i:" + f.ToString(null, CultureInfo.InvariantCulture)); break;
+            default: Tagged("o:" + value); break;
+        }
+    }
+
+    private void Tagged(string text)
+    {
+        Append(text);
+        Append(Separator);
+    }
+
+    private void Format<T>(T value, ReadOnlySpan<char> format) where T : ISpanFormattable
+    {
+        int written;
+        while (!value.TryFormat(_chars.AsSpan(_length), out written, format, CultureInfo.InvariantCulture)) Grow(64);
+        _length += written;
+    }
+
+    private void Append(char c)
+    {
+        if (_length == _chars.Length) Grow(1);
+        _chars[_length++] = c;
+    }
+
+    private void Append(string s)
+    {
+        if (_length + s.Length > _chars.Length) Grow(s.Length);
+        s.CopyTo(_chars.AsSpan(_length));
+        _length += s.Length;
+    }
+
+    private void Grow(int atLeast)
+    {
+        var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + atLeast));
+        _chars.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<char>.Shared.Return(_chars);
+        _chars = bigger;
+    }
+}

@@ -1,5 +1,6 @@
 using NbaBackfill.Failures;
 using NbaBackfill.Processors;
+using NbaBackfill.Tables;
 
 namespace NbaBackfill.Versions;
 
@@ -15,11 +16,47 @@ public static class OutputVersion
         var failures = result.Failures.ToLookup(f => f.AnalysisDate);
         // Dates hash independently: spread them over the cores (the floor and a wide batch hash ~100k rows).
         return dates.Distinct().AsParallel()
-            .Select(d => (Date: d, Version: Of(rows[d].Select(r => r.ToValues()), failures[d])))
+            .Select(d => (Date: d, Version: OfRows(rows[d], failures[d])))
             .ToDictionary(x => x.Date, x => x.Version);
     }
 
-    public static string Of(IEnumerable<object?[]> rows, IEnumerable<FailureRecord> failures) => ContentHash.OfTagged(
-        rows.Select(r => new TaggedValues("row", r, r.Length))
-            .Concat(failures.Select(f => new TaggedValues("failure", f.ToValues(), FailureRecord.SubstanceColumns))));
+    /// <summary>Of typed rows, written straight into the hash (the same hash as of their values).</summary>
+    public static string OfRows(IEnumerable<ITableRow> rows, IEnumerable<FailureRecord> failures)
+    {
+        using var hasher = new ContentHasher();
+        foreach (var row in rows)
+        {
+            hasher.BeginLine(RowTag);
+            row.WriteTo(hasher);
+            hasher.EndLine();
+        }
+        AddFailures(hasher, failures);
+        return hasher.Finish();
+    }
+
+    /// <summary>Of rows as values read back from a warehouse.</summary>
+    public static string Of(IEnumerable<object?[]> rows, IEnumerable<FailureRecord> failures)
+    {
+        using var hasher = new ContentHasher();
+        foreach (var row in rows)
+        {
+            hasher.BeginLine(RowTag);
+            foreach (var value in row) hasher.Boxed(value);
+            hasher.EndLine();
+        }
+        AddFailures(hasher, failures);
+        return hasher.Finish();
+    }
+
+    private const string RowTag = "row";
+
+    private static void AddFailures(ContentHasher hasher, IEnumerable<FailureRecord> failures)
+    {
+        foreach (var failure in failures)
+        {
+            hasher.BeginLine("failure");
+            failure.WriteTo(hasher, FailureRecord.SubstanceColumns);
+            hasher.EndLine();
+        }
+    }
 }

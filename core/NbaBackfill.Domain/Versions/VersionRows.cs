@@ -20,6 +20,8 @@ public sealed record RawVersionRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static RawVersionRow From(Row r) => Table.From(r);
 }
 
@@ -42,6 +44,8 @@ public sealed record NodeVersionRow(
         Key: ["processor", "target_date"], PartitionColumn: "target_date", Clustering: ["processor"]);
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     public static NodeVersionRow From(Row r) => Table.From(r);
 }

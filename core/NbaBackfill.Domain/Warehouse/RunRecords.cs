@@ -17,6 +17,8 @@ public sealed record StatusRow(
 
     public object?[] ToValues() => Table.ToValues(this);
 
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
+
     public static StatusRow From(Row r) => Table.From(r);
 }
 
@@ -48,6 +50,8 @@ public sealed record RunRow(
         Key: ["run_id"], PartitionColumn: null, Clustering: ["run_id"]);
 
     public object?[] ToValues() => Table.ToValues(this);
+
+    public void WriteTo(IValueSink sink, int count = int.MaxValue) => Table.Write(this, sink, count);
 
     /// <summary>Where the run's backfill_status rows lie: its range, and the season history before it that pre-flight may add.</summary>
     public Calendar.DateRange StatusDates => new Calendar.DateRange(FromDate, ToDate).WithSeasonHistory();
