@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using NbaBackfill.Orchestration;
+
+namespace NbaBackfill.Cli.Commands;
+
+/// <summary>
+/// Where an orchestrated run's wall time goes, read from the product's own spans (backfill.run and its waves) while it
+/// runs: the engine's start, planning (the run's start to its first wave), the waves (the processors' work, as the
+/// floor does it), the gaps between waves (status rows, checkpoints), and finalizing (the last wave's end to the run's
+/// end: the final reconciliation and the run's record).
+/// </summary>
+internal sealed class RunTimeline : IDisposable
+{
+    private readonly ActivityListener _listener;
+    private readonly List<(string Name, DateTime Start, DateTime End)> _spans = [];
+
+    public RunTimeline()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == NbaTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName is "backfill.run" or "backfill.wave")
+                {
+                    lock (_spans) _spans.Add((a.OperationName, a.StartTimeUtc, a.StartTimeUtc + a.Duration));
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>Seconds per part of the (one) run seen; <paramref name="engineStart"/> measured by the caller.</summary>
+    public IReadOnlyDictionary<string, double> Parts(TimeSpan engineStart)
+    {
+        List<(string Name, DateTime Start, DateTime End)> spans;
+        lock (_spans) spans = [.. _spans];
+        var run = spans.Single(s => s.Name == "backfill.run");
+        var waves = spans.Where(s => s.Name == "backfill.wave").OrderBy(s => s.Start).ToList();
+        var wavesTime = waves.Sum(w => (w.End - w.Start).TotalSeconds);
+        var planning = waves.Count > 0 ? (waves[0].Start - run.Start).TotalSeconds : (run.End - run.Start).TotalSeconds;
+        var finalizing = waves.Count > 0 ? (run.End - waves[^1].End).TotalSeconds : 0;
+        return new Dictionary<string, double>
+        {
+            ["engine start"] = Round(engineStart.TotalSeconds),
+            ["planning"] = Round(planning),
+            ["waves"] = Round(wavesTime),
+            ["between waves"] = Round(Math.Max(0, (run.End - run.Start).TotalSeconds - planning - wavesTime - finalizing)),
+            ["finalizing"] = Round(finalizing),
+        };
+    }
+
+    private static double Round(double seconds) => Math.Round(seconds, 3);
+
+    public void Dispose() => _listener.Dispose();
+}
