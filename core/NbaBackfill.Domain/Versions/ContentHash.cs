@@ -122,12 +122,16 @@ public sealed class ContentHasher : IValueSink, IDisposable
     public void String(string value)
     {
         Append("s:");
-        foreach (var c in value)
+        // The separator and the escape character are escaped, so no value can look like two.
+        if (value.AsSpan().IndexOfAny('\\', Separator) < 0) Append(value);
+        else
         {
-            // The separator and the escape character are escaped, so no value can look like two.
-            if (c == '\\') Append("\\\\");
-            else if (c == Separator) Append("\\u");
-            else Append(c);
+            foreach (var c in value)
+            {
+                if (c == '\\') Append("\\\\");
+                else if (c == Separator) Append("\\u");
+                else Append(c);
+            }
         }
         Append(Separator);
     }
@@ -179,10 +183,14 @@ public sealed class ContentHasher : IValueSink, IDisposable
         for (var i = 0; i < values.Count; i++)
         {
             if (i > 0) Append(',');
-            foreach (var c in values[i])
+            if (!values[i].Contains(',', StringComparison.Ordinal)) Append(values[i]);
+            else
             {
-                if (c == ',') Append("\\,");
-                else Append(c);
+                foreach (var c in values[i])
+                {
+                    if (c == ',') Append("\\,");
+                    else Append(c);
+                }
             }
         }
         Append(Separator);
