@@ -89,9 +89,38 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         await cache.DisposeAsync();
     }
 
+    [Fact]
+    public async Task History_kept_to_yesterday_is_extended_by_reading_today_only_until_a_write_touches_its_dates()
+    {
+        var (day1, day2, day3) = (MiniSeason.Day1, MiniSeason.Day1.AddDays(1), MiniSeason.Day1.AddDays(2));
+        var counting = new SlowReads(await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "daily.duckdb")));
+        await counting.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, counting, new DateRange(day1, day2), Fixtures.Stamp, CancellationToken.None);
+        var cache = new CachingWarehouse(counting);
+        Assert.Equal(16, (await cache.ReadAsync(PgsRow.Schema, new DateRange(day1, day2), PgsRow.From, CancellationToken.None)).Count);
+
+        // Today's rows are written (a date the kept history does not hold), then the history up to today is read.
+        var today = DateRange.Single(day3);
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, cache, today, new Failures.RunStamp("today", Fixtures.Stamp.CreatedAt), CancellationToken.None);
+        counting.PgsRanges.Clear();
+        var season = await cache.ReadAsync(PgsRow.Schema, new DateRange(day1, day3), PgsRow.From, CancellationToken.None);
+        Assert.Equal([today], counting.PgsRanges);
+        var direct = await counting.ReadAsync(PgsRow.Schema, new DateRange(day1, day3), PgsRow.From, CancellationToken.None);
+        Assert.Equal(direct.OrderBy(r => (r.GameDate, r.PlayerId)), season.OrderBy(r => (r.GameDate, r.PlayerId)));
+
+        // A write of a date the kept rows hold drops them: the next read is whole again.
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, cache, DateRange.Single(day2), Fixtures.Stamp, CancellationToken.None);
+        counting.PgsRanges.Clear();
+        Assert.Equal(24, (await cache.ReadAsync(PgsRow.Schema, new DateRange(day1, day3), PgsRow.From, CancellationToken.None)).Count);
+        Assert.Equal([new DateRange(day1, day3)], counting.PgsRanges);
+        await cache.DisposeAsync();
+    }
+
     private sealed class SlowReads(IWarehouse inner) : DelegatingWarehouse(inner)
     {
         public int PgsReads { get; private set; }
+
+        public List<DateRange> PgsRanges { get; } = [];
 
         public TaskCompletionSource? Hold { get; set; }
 
@@ -100,7 +129,11 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         public override async Task<IReadOnlyList<T>> ReadAsync<T>(Tables.TableSchema table, DateRange range, Func<Tables.Row, T> map, CancellationToken ct)
         {
             var rows = await base.ReadAsync(table, range, map, ct);
-            if (table.Name == PgsRow.Schema.Name) PgsReads++;
+            if (table.Name == PgsRow.Schema.Name)
+            {
+                PgsReads++;
+                PgsRanges.Add(range);
+            }
             if (Hold is { } hold && table.Name == PgsRow.Schema.Name)
             {
                 Reading.TrySetResult();

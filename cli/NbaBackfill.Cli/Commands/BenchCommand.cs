@@ -343,8 +343,10 @@ internal static class BenchCommand
                     {
                         var runner = new BackfillRunner(engine, warehouse, time);
                         await runner.RunAsync(DailyRequest(before[^1]), RunIds.Daily(before[^1]), null, ct);
+                        using var timeline = new RunTimeline();
                         (watch, paused) = StartClock();
                         var outcome = await runner.RunAsync(DailyRequest(range.To), RunIds.Daily(range.To), null, ct);
+                        parts = timeline.Parts(TimeSpan.Zero);
                         activities = outcome.Progress.Activities;
                         watch.Stop();
                         pausedAtStop = GC.GetTotalPauseDuration();

@@ -7,7 +7,9 @@ namespace NbaBackfill.Warehouse;
 
 /// <summary>
 /// Keeps the season-history reads that several processors make (raw tables and player_game_summary over the same
-/// range, whole or projected) in memory, dropping a table's entries whenever this process writes it. Only valid while this process is the
+/// range, whole or projected) in memory, dropping a table's entries whose range holds a date this process writes. A
+/// whole-row read of a longer range from the same first date reads only the dates beyond the kept entry (the daily run
+/// reads its season's history up to today, and kept it up to yesterday). Only valid while this process is the
 /// warehouse's sole writer — true of the embedded DuckDB file, which one process at a time may open.
 /// </summary>
 public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inner)
@@ -24,22 +26,24 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
 
     public override async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
         Cached.Contains(table.Name)
-            ? await SharedAsync(table, "", range, map, innerCt => Inner.ReadAsync(table, range, r => r.Values, innerCt), ct)
+            ? await SharedAsync(table, WholeRows, range, map, (r, innerCt) => Inner.ReadAsync(table, r, row => row.Values, innerCt), ct)
             : await Inner.ReadAsync(table, range, map, ct);
 
     public override async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
         TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
         Cached.Contains(table.Name)
             ? await SharedAsync(table, (distinct ? "distinct " : "") + string.Join(",", columns), range, map,
-                innerCt => Inner.ReadProjectedAsync(table, range, columns, distinct, r => r.Values, innerCt), ct)
+                (r, innerCt) => Inner.ReadProjectedAsync(table, r, columns, distinct, row => row.Values, innerCt), ct)
             : await Inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
 
     private async Task<IReadOnlyList<T>> SharedAsync<T>(
-        TableSchema table, string shape, DateRange range, Func<Row, T> map, Func<CancellationToken, Task<IReadOnlyList<object?[]>>> read, CancellationToken ct)
+        TableSchema table, string shape, DateRange range, Func<Row, T> map, Func<DateRange, CancellationToken, Task<IReadOnlyList<object?[]>>> read,
+        CancellationToken ct)
     {
         var key = (table.Name, shape, range);
         Task<IReadOnlyList<object?[]>>? shared;
         TaskCompletionSource<IReadOnlyList<object?[]>>? mine = null;
+        (Task<IReadOnlyList<object?[]>> Rows, DateOnly To)? kept = null;
         lock (_gate)
         {
             if (_rows.TryGetValue(key, out shared))
@@ -49,9 +53,18 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
             else
             {
                 // One range per table and shape: bounded memory, and the shared case (every processor of a batch
-                // reading the same season history) still hits. A write of the table drops its entries, in flight or
-                // not, so no read that began before a write is handed to a reader that came after it.
-                foreach (var old in _rows.Keys.Where(k => k.Table == table.Name && k.Shape == shape).ToList()) _rows.Remove(old);
+                // reading the same season history) still hits. A write of the table drops its entries that hold a
+                // written date, in flight or not, so no read that began before a write is handed to a reader that
+                // came after it. Whole rows of an earlier end from the same start are kept and only the rest is read
+                // (projections may be distinct, so two ranges' rows could repeat: they are read whole).
+                foreach (var old in _rows.Where(e => e.Key.Table == table.Name && e.Key.Shape == shape).ToList())
+                {
+                    if (shape == WholeRows && old.Key.Range.From == range.From && old.Key.Range.To < range.To && old.Value.IsCompletedSuccessfully)
+                    {
+                        kept = (old.Value, old.Key.Range.To);
+                    }
+                    _rows.Remove(old.Key);
+                }
                 mine = new TaskCompletionSource<IReadOnlyList<object?[]>>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _rows[key] = shared = mine.Task;
             }
@@ -60,7 +73,12 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         {
             try
             {
-                mine.SetResult(await read(ct));
+                if (kept is not { } k) mine.SetResult(await read(range, ct));
+                else
+                {
+                    var rest = await read(new DateRange(k.To.AddDays(1), range.To), ct);
+                    mine.SetResult([.. await k.Rows.WaitAsync(ct), .. rest]);
+                }
             }
             catch (Exception e)
             {
@@ -80,24 +98,34 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         catch (OperationCanceledException) when (mine is null && !ct.IsCancellationRequested)
         {
             // The reader this one joined was cancelled, not this one: read for itself.
-            rows = await read(ct);
+            rows = await read(range, ct);
         }
         return rows.Select(v => map(new Row(v))).ToList();
     }
 
-    private void Forget(params string[] tables)
+    private const string WholeRows = "";
+
+    /// <summary>Drops the entries of <paramref name="tables"/> (all if none) whose range holds one of <paramref name="dates"/> (any, if null).</summary>
+    private void Forget(IReadOnlyCollection<DateOnly>? dates, params string[] tables)
     {
         lock (_gate)
         {
-            foreach (var key in _rows.Keys.Where(k => tables.Length == 0 || tables.Contains(k.Table)).ToList()) _rows.Remove(key);
+            foreach (var key in _rows.Keys.Where(k => (tables.Length == 0 || tables.Contains(k.Table)) && (dates is null || dates.Any(k.Range.Contains))).ToList())
+            {
+                _rows.Remove(key);
+            }
         }
     }
 
+    private void Forget(params string[] tables) => Forget(null, tables);
+
     public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
     {
-        Forget(result.Table.Name);
+        // A partition replace changes its dates only (and any date a row carries, should one lie outside them).
+        var written = result.Dates.Concat(result.Rows.Select(r => r.Date)).ToHashSet();
+        Forget(written, result.Table.Name);
         await Inner.ReplaceOutputAsync(result, now, ct);
-        Forget(result.Table.Name);
+        Forget(written, result.Table.Name);
     }
 
     public override async Task ReplaceRawAsync(Versions.RawLoad load, CancellationToken ct)
