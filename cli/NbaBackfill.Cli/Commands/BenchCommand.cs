@@ -212,9 +212,9 @@ internal static class BenchCommand
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"first passes (code not yet compiled, as a fresh CLI process runs): floor / limit = {floorFirst / limitFirst:0.00}x, orchestrated / floor = {orchestratedFirst / floorFirst:0.00}x");
         }
-        if (results.SingleOrDefault(r => r.Phase == "orchestrated")?.Parts is { } parts)
+        foreach (var r in results.Where(r => r.Parts is not null))
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"orchestrated run by part (s): {string.Join(", ", parts.Select(p => $"{p.Key} {p.Value:0.00}"))}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{r.Phase} run by part (s): {string.Join(", ", r.Parts!.Select(p => $"{p.Key} {p.Value:0.00}"))}");
         }
         if (results.SingleOrDefault(r => r.Phase == "rerun-unchanged") is { } rerun)
         {
