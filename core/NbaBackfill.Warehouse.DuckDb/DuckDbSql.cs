@@ -37,12 +37,12 @@ internal static class DuckDbSql
     private static object Box(long value) => value is >= SmallLongMin and < 1024 ? SmallLongs[value - SmallLongMin] : value;
 
     /// <summary>Reads a value into the canonical .NET type of its column type.</summary>
-    public static object? ReadValue(DbDataReader reader, int i, ColumnType type)
+    public static object? ReadValue(DbDataReader reader, int i, ColumnType type, StringPool? strings = null)
     {
         if (reader.IsDBNull(i)) return null;
         return type switch
         {
-            ColumnType.String => reader.GetString(i),
+            ColumnType.String => strings is null ? reader.GetString(i) : strings.Intern(reader.GetString(i)),
             ColumnType.Int64 => Box(reader.GetInt64(i)),
             ColumnType.Float64 => reader.GetDouble(i),
             ColumnType.Bool => reader.GetBoolean(i) ? True : False,
@@ -52,6 +52,24 @@ internal static class DuckDbSql
             ColumnType.StringArray => ((IEnumerable)reader.GetValue(i)).Cast<object?>().Select(v => (string)v!).ToArray(),
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
+    }
+
+    /// <summary>
+    /// One read's repeated strings as one instance each (a season, a team, a player's name on every row of a history
+    /// read): the copies die young instead of living as long as the rows that keep them (cached history above all).
+    /// </summary>
+    public sealed class StringPool
+    {
+        // A bound on the distinct values kept: a column of unique text (a failure's reason) stops being pooled.
+        private const int MaxDistinct = 1 << 14;
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+
+        public string Intern(string value)
+        {
+            if (_pool.TryGetValue(value, out var pooled)) return pooled;
+            if (_pool.Count < MaxDistinct) _pool[value] = value;
+            return value;
+        }
     }
 
     /// <summary>A row's typed values into the appender's current row (each column's DuckDB type from its declaration).</summary>

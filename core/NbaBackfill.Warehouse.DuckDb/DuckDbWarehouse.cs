@@ -97,13 +97,14 @@ public sealed class DuckDbWarehouse : IWarehouse
         cmd.Parameters.Add(new DuckDBParameter(range.From));
         cmd.Parameters.Add(new DuckDBParameter(range.To));
         var result = new List<T>();
+        var strings = new DuckDbSql.StringPool();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (reader.Read())
         {
             var values = new object?[table.Columns.Count];
             for (var i = 0; i < indexes.Length; i++)
             {
-                values[indexes[i]] = DuckDbSql.ReadValue(reader, i, table.Columns[indexes[i]].Type);
+                values[indexes[i]] = DuckDbSql.ReadValue(reader, i, table.Columns[indexes[i]].Type, strings);
             }
             result.Add(map(new Row(values)));
         }
@@ -371,13 +372,14 @@ public sealed class DuckDbWarehouse : IWarehouse
         cmd.CommandText = sql;
         foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p));
         var result = new List<T>();
+        var strings = new DuckDbSql.StringPool();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (reader.Read())
         {
             var values = new object?[table.Columns.Count];
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = DuckDbSql.ReadValue(reader, i, table.Columns[i].Type);
+                values[i] = DuckDbSql.ReadValue(reader, i, table.Columns[i].Type, strings);
             }
             result.Add(map(new Row(values)));
         }
