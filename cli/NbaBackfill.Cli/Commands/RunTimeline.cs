@@ -39,8 +39,10 @@ internal sealed class RunTimeline : IDisposable
         var run = spans.Single(s => s.Name == "backfill.run");
         var waves = spans.Where(s => s.Name == "backfill.wave").OrderBy(s => s.Start).ToList();
         var wavesTime = waves.Sum(w => (w.End - w.Start).TotalSeconds);
-        var planning = waves.Count > 0 ? (waves[0].Start - run.Start).TotalSeconds : (run.End - run.Start).TotalSeconds;
-        var finalizing = waves.Count > 0 ? (run.End - waves[^1].End).TotalSeconds : 0;
+        // Wave times are the orchestration's (its history's timestamps), the run's are its span's: the two clocks can
+        // disagree by a few milliseconds, so a part never shows as less than nothing.
+        var planning = Math.Max(0, waves.Count > 0 ? (waves[0].Start - run.Start).TotalSeconds : (run.End - run.Start).TotalSeconds);
+        var finalizing = Math.Max(0, waves.Count > 0 ? (run.End - waves[^1].End).TotalSeconds : 0);
         return new Dictionary<string, double>
         {
             ["engine start"] = Round(engineStart.TotalSeconds),
