@@ -329,8 +329,9 @@ internal static class BenchCommand
                     using (var timeline = new RunTimeline())
                     {
                         var engineStart = TimeSpan.Zero;
-                        activities = (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct, t => engineStart = t)).Progress.Activities;
-                        parts = timeline.Parts(engineStart);
+                        var outcome = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct, t => engineStart = t);
+                        activities = outcome.Progress.Activities;
+                        parts = timeline.Parts(outcome.RunId, engineStart);
                     }
                     break;
                 case "daily":
@@ -346,7 +347,7 @@ internal static class BenchCommand
                         using var timeline = new RunTimeline();
                         (watch, paused) = StartClock();
                         var outcome = await runner.RunAsync(DailyRequest(range.To), RunIds.Daily(range.To), null, ct);
-                        parts = timeline.Parts(TimeSpan.Zero);
+                        parts = timeline.Parts(RunIds.Daily(range.To), TimeSpan.Zero);
                         activities = outcome.Progress.Activities;
                         watch.Stop();
                         pausedAtStop = GC.GetTotalPauseDuration();

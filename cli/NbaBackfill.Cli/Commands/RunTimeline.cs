@@ -12,7 +12,9 @@ namespace NbaBackfill.Cli.Commands;
 internal sealed class RunTimeline : IDisposable
 {
     private readonly ActivityListener _listener;
-    private readonly List<(string Name, DateTime Start, DateTime End)> _spans = [];
+    private readonly List<Span> _spans = [];
+
+    private sealed record Span(string Name, ActivityTraceId Trace, string? RunId, DateTime Start, DateTime End);
 
     public RunTimeline()
     {
@@ -24,20 +26,26 @@ internal sealed class RunTimeline : IDisposable
             {
                 if (a.OperationName is "backfill.run" or "backfill.wave")
                 {
-                    lock (_spans) _spans.Add((a.OperationName, a.StartTimeUtc, a.StartTimeUtc + a.Duration));
+                    var span = new Span(a.OperationName, a.TraceId, a.GetTagItem("nba.run_id") as string, a.StartTimeUtc, a.StartTimeUtc + a.Duration);
+                    lock (_spans) _spans.Add(span);
                 }
             },
         };
         ActivitySource.AddActivityListener(_listener);
     }
 
-    /// <summary>Seconds per part of the (one) run seen; <paramref name="engineStart"/> measured by the caller.</summary>
-    public IReadOnlyDictionary<string, double> Parts(TimeSpan engineStart)
+    /// <summary>Seconds per part of run <paramref name="runId"/>; <paramref name="engineStart"/> measured by the caller.</summary>
+    /// <remarks>
+    /// Spans of other runs in the process (tests run the CLI in theirs) are told apart by run id and trace: a run's waves
+    /// carry its trace.
+    /// </remarks>
+    public IReadOnlyDictionary<string, double> Parts(string runId, TimeSpan engineStart)
     {
-        List<(string Name, DateTime Start, DateTime End)> spans;
+        List<Span> spans;
         lock (_spans) spans = [.. _spans];
-        var run = spans.Single(s => s.Name == "backfill.run");
-        var waves = spans.Where(s => s.Name == "backfill.wave").OrderBy(s => s.Start).ToList();
+        var run = spans.Where(s => s.Name == "backfill.run" && s.RunId == runId).MaxBy(s => s.Start)
+            ?? throw new InvalidOperationException($"no span of run {runId}");
+        var waves = spans.Where(s => s.Name == "backfill.wave" && s.Trace == run.Trace).OrderBy(s => s.Start).ToList();
         var wavesTime = waves.Sum(w => (w.End - w.Start).TotalSeconds);
         // Wave times are the orchestration's (its history's timestamps), the run's are its span's: the two clocks can
         // disagree by a few milliseconds, so a part never shows as less than nothing.
