@@ -30,6 +30,12 @@ public static class ValueSinks
     /// <summary>A boxed value (as <see cref="ITableRow.ToValues"/> gives it) to the sink method of its type.</summary>
     public static void WriteBoxed(this IValueSink sink, object? value)
     {
+        if (!sink.TryWriteBoxed(value)) throw new ArgumentException($"no column type holds a {value!.GetType().Name}", nameof(value));
+    }
+
+    /// <summary>As <see cref="WriteBoxed"/>, or false (nothing written) for a value of no column type.</summary>
+    public static bool TryWriteBoxed(this IValueSink sink, object? value)
+    {
         switch (value)
         {
             case null: sink.Null(); break;
@@ -42,7 +48,8 @@ public static class ValueSinks
             case DateTimeOffset t: sink.Timestamp(t); break;
             case IReadOnlyList<double> a: sink.Float64s(a); break;
             case IReadOnlyList<string> a: sink.Strings(a); break;
-            default: throw new ArgumentException($"no column type holds a {value.GetType().Name}", nameof(value));
+            default: return false;
         }
+        return true;
     }
 }

@@ -36,36 +36,41 @@ public static class ContentHash
     /// <summary>Of lines already in their canonical order (a fingerprint's inputs).</summary>
     public static string OfLines(IEnumerable<string> lines)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            foreach (var line in lines) AppendLine(hash, line, ref buffer);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return Hex(hash);
+        using var digest = new LineDigest();
+        foreach (var line in lines) digest.Append(line);
+        return digest.Hex();
     }
 
     public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..Length];
 
-    /// <summary>One line's UTF-8 bytes and a newline into the hash.</summary>
-    internal static void AppendLine(IncrementalHash hash, ReadOnlySpan<char> line, ref byte[] buffer)
+    /// <summary>SHA-256 of lines, each as its UTF-8 bytes and a newline, through one pooled buffer.</summary>
+    internal sealed class LineDigest : IDisposable
     {
-        var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
-        if (buffer.Length < needed)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(needed);
-        }
-        var length = Encoding.UTF8.GetBytes(line, buffer);
-        buffer[length] = (byte)'\n';
-        hash.AppendData(buffer, 0, length + 1);
-    }
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
 
-    internal static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset())[..Length];
+        public void Append(ReadOnlySpan<char> line)
+        {
+            var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
+            if (_buffer.Length < needed)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = ArrayPool<byte>.Shared.Rent(needed);
+            }
+            var length = Encoding.UTF8.GetBytes(line, _buffer);
+            _buffer[length] = (byte)'\n';
+            _hash.AppendData(_buffer, 0, length + 1);
+        }
+
+        public string Hex() => Convert.ToHexStringLower(_hash.GetHashAndReset())[..Length];
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _hash.Dispose();
+        }
+    }
 }
 
 /// <summary>One row for <see cref="ContentHash.OfTagged"/>: an optional tag and the first <see cref="Count"/> values.</summary>
@@ -98,17 +103,9 @@ public sealed class ContentHasher : IValueSink, IDisposable
     {
         var chars = _chars;
         _lines.Sort((a, b) => chars.AsSpan(a.Start, a.Length).SequenceCompareTo(chars.AsSpan(b.Start, b.Length)));
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            foreach (var (start, length) in _lines) ContentHash.AppendLine(hash, chars.AsSpan(start, length), ref buffer);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return ContentHash.Hex(hash);
+        using var digest = new ContentHash.LineDigest();
+        foreach (var (start, length) in _lines) digest.Append(chars.AsSpan(start, length));
+        return digest.Hex();
     }
 
     public void Dispose()
@@ -199,18 +196,10 @@ public sealed class ContentHasher : IValueSink, IDisposable
     /// <summary>A boxed value: the typed methods for the column types, and the few others a version list holds.</summary>
     public void Boxed(object? value)
     {
+        if (this.TryWriteBoxed(value)) return;
         switch (value)
         {
-            case null: Null(); break;
-            case string s: String(s); break;
-            case bool b: Bool(b); break;
-            case double d: Float64(d); break;
             case float f: Float64(f); break;
-            case long l: Int64(l); break;
-            case int i: Int64(i); break;
-            case DateOnly d: Date(d); break;
-            case DateTimeOffset t: Timestamp(t); break;
-            case IReadOnlyList<double> a: Float64s(a); break;
             case double?[] a:
                 Append("a:");
                 for (var i = 0; i < a.Length; i++)
@@ -221,7 +210,6 @@ public sealed class ContentHasher : IValueSink, IDisposable
                 }
                 Append(Separator);
                 break;
-            case IReadOnlyList<string> a: Strings(a); break;
             case IFormattable f: Tagged("i:" + f.ToString(null, CultureInfo.InvariantCulture)); break;
             default: Tagged("o:" + value); break;
         }

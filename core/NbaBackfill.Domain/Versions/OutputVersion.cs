@@ -21,42 +21,34 @@ public static class OutputVersion
     }
 
     /// <summary>Of typed rows, written straight into the hash (the same hash as of their values).</summary>
-    public static string OfRows(IEnumerable<ITableRow> rows, IEnumerable<FailureRecord> failures)
-    {
-        using var hasher = new ContentHasher();
-        foreach (var row in rows)
-        {
-            hasher.BeginLine(RowTag);
-            row.WriteTo(hasher);
-            hasher.EndLine();
-        }
-        AddFailures(hasher, failures);
-        return hasher.Finish();
-    }
+    public static string OfRows(IEnumerable<ITableRow> rows, IEnumerable<FailureRecord> failures) =>
+        Of(rows, (row, hasher) => row.WriteTo(hasher), failures);
 
     /// <summary>Of rows as values read back from a warehouse.</summary>
-    public static string Of(IEnumerable<object?[]> rows, IEnumerable<FailureRecord> failures)
+    public static string Of(IEnumerable<object?[]> rows, IEnumerable<FailureRecord> failures) =>
+        Of(rows, (values, hasher) =>
+        {
+            foreach (var value in values) hasher.Boxed(value);
+        }, failures);
+
+    /// <summary>A line per row (tagged "row", its values by <paramref name="write"/>) and per failure's substance.</summary>
+    private static string Of<TRow>(IEnumerable<TRow> rows, Action<TRow, ContentHasher> write, IEnumerable<FailureRecord> failures)
     {
         using var hasher = new ContentHasher();
         foreach (var row in rows)
         {
             hasher.BeginLine(RowTag);
-            foreach (var value in row) hasher.Boxed(value);
+            write(row, hasher);
             hasher.EndLine();
         }
-        AddFailures(hasher, failures);
-        return hasher.Finish();
-    }
-
-    private const string RowTag = "row";
-
-    private static void AddFailures(ContentHasher hasher, IEnumerable<FailureRecord> failures)
-    {
         foreach (var failure in failures)
         {
             hasher.BeginLine("failure");
             failure.WriteTo(hasher, FailureRecord.SubstanceColumns);
             hasher.EndLine();
         }
+        return hasher.Finish();
     }
+
+    private const string RowTag = "row";
 }
