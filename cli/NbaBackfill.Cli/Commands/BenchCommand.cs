@@ -303,8 +303,8 @@ internal static class BenchCommand
             var activities = 0;
             IReadOnlyDictionary<string, double>? parts = null;
             // The product's default run over the phase's range as it stands then (the scale phases widen it first).
-            async Task<int> OrchestrateRangeAsync() =>
-                (await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct)).Progress.Activities;
+            Task<BackfillOutcome> OrchestrateRangeAsync(Action<TimeSpan>? engineStarted = null) =>
+                OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct, engineStarted);
             switch (phase)
             {
                 case "seeds":
@@ -329,7 +329,7 @@ internal static class BenchCommand
                     using (var timeline = new RunTimeline())
                     {
                         var engineStart = TimeSpan.Zero;
-                        var outcome = await OrchestrateAsync(warehouse, new BackfillRequest(range.From, range.To, ProcessorIds.All), time, ct, t => engineStart = t);
+                        var outcome = await OrchestrateRangeAsync(t => engineStart = t);
                         activities = outcome.Progress.Activities;
                         parts = timeline.Parts(outcome.RunId, engineStart);
                     }
@@ -345,9 +345,10 @@ internal static class BenchCommand
                         var runner = new BackfillRunner(engine, warehouse, time);
                         await runner.RunAsync(DailyRequest(before[^1]), RunIds.Daily(before[^1]), null, ct);
                         using var timeline = new RunTimeline();
+                        var today = RunIds.Daily(range.To);
                         (watch, paused) = StartClock();
-                        var outcome = await runner.RunAsync(DailyRequest(range.To), RunIds.Daily(range.To), null, ct);
-                        parts = timeline.Parts(RunIds.Daily(range.To), TimeSpan.Zero);
+                        var outcome = await runner.RunAsync(DailyRequest(range.To), today, null, ct);
+                        parts = timeline.Parts(today, TimeSpan.Zero);
                         activities = outcome.Progress.Activities;
                         watch.Stop();
                         pausedAtStop = GC.GetTotalPauseDuration();
@@ -385,18 +386,18 @@ internal static class BenchCommand
                     // The season done, then the same run again with nothing changed: every node is fresh.
                     await OrchestrateRangeAsync();
                     (watch, paused) = StartClock();
-                    activities = await OrchestrateRangeAsync();
+                    activities = (await OrchestrateRangeAsync()).Progress.Activities;
                     break;
                 case "two-seasons":
                     range = await LoadShiftedCopiesAsync(warehouse, Parse(), 2, seasonDir, time, ct);
                     (watch, paused) = StartClock();
-                    activities = await OrchestrateRangeAsync();
+                    activities = (await OrchestrateRangeAsync()).Progress.Activities;
                     break;
                 case var scale when scale.StartsWith("seasons-", StringComparison.Ordinal)
                                     && int.TryParse(scale["seasons-".Length..], CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxSeasons:
                     range = await LoadShiftedCopiesAsync(warehouse, Parse(), count, seasonDir, time, ct);
                     (watch, paused) = StartClock();
-                    activities = await OrchestrateRangeAsync();
+                    activities = (await OrchestrateRangeAsync()).Progress.Activities;
                     break;
                 default:
                     throw new UsageException($"unknown bench phase '{phase}' (known: {string.Join(", ", Phases)})");
