@@ -82,6 +82,9 @@ internal sealed class RecordingWarehouse(IWarehouse inner, TimeProvider time) : 
     public override Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
         MeasureAsync("read", table.Name, () => base.ReadAsync(table, range, map, ct), r => r.Count);
 
+    public override Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
+        MeasureAsync("read", table.Schema.Name, () => base.ReadRowsAsync(table, range, ct), r => r.Count);
+
     public override Task<IReadOnlyList<T>> ReadProjectedAsync<T>(TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
         MeasureAsync("read", table.Name, () => base.ReadProjectedAsync(table, range, columns, distinct, map, ct), r => r.Count);
 

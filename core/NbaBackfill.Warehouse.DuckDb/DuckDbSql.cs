@@ -72,6 +72,28 @@ internal static class DuckDbSql
         }
     }
 
+    /// <summary>The reader's current row as typed values (the same conversions as <see cref="ReadValue"/>, unboxed).</summary>
+    public sealed class ReaderSource(DbDataReader reader, StringPool strings) : IValueSource
+    {
+        public bool IsNull(int column) => reader.IsDBNull(column);
+
+        public string String(int column) => strings.Intern(reader.GetString(column));
+
+        public long Int64(int column) => reader.GetInt64(column);
+
+        public double Float64(int column) => reader.GetDouble(column);
+
+        public bool Bool(int column) => reader.GetBoolean(column);
+
+        public DateOnly Date(int column) => reader.GetFieldValue<DateOnly>(column);
+
+        public DateTimeOffset Timestamp(int column) => new(DateTime.SpecifyKind(reader.GetDateTime(column), DateTimeKind.Utc));
+
+        public double[] Float64s(int column) => (double[])ReadValue(reader, column, ColumnType.Float64Array)!;
+
+        public string[] Strings(int column) => (string[])ReadValue(reader, column, ColumnType.StringArray)!;
+    }
+
     /// <summary>A row's typed values into the appender's current row (each column's DuckDB type from its declaration).</summary>
     public sealed class AppenderSink : IValueSink
     {

@@ -87,6 +87,22 @@ public sealed class DuckDbWarehouse : IWarehouse
         return await QueryAsync(table, sql, [range.From, range.To], map, ct);
     }
 
+    public async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
+    {
+        var schema = table.Schema;
+        await using var conn = await ConnectAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {DuckDbSql.Columns(schema)} FROM {schema.Name} WHERE {schema.PartitionColumn} BETWEEN $1 AND $2";
+        cmd.Parameters.Add(new DuckDBParameter(range.From));
+        cmd.Parameters.Add(new DuckDBParameter(range.To));
+        var result = new List<TRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // Each value straight from DuckDB's vectors into the row's field: no box, no object?[] per row.
+        var source = new DuckDbSql.ReaderSource(reader, new DuckDbSql.StringPool());
+        while (reader.Read()) result.Add(table.Read(source));
+        return result;
+    }
+
     public async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
         TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct)
     {

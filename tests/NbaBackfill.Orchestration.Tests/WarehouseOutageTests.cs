@@ -128,6 +128,12 @@ public sealed class WarehouseOutageTests : IDisposable
             return base.ReadAsync(table, range, map, ct);
         }
 
+        public override Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
+        {
+            Check();
+            return base.ReadRowsAsync(table, range, ct);
+        }
+
         public override Task<IReadOnlyList<T>> ReadProjectedAsync<T>(TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct)
         {
             Check();

@@ -46,6 +46,33 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Typed_history_rows_are_one_shared_copy_until_a_write_touches_their_dates()
+    {
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, _warehouse, range, Fixtures.Stamp, CancellationToken.None);
+        var first = await _warehouse.ReadRowsAsync(PgsRow.Table, range, CancellationToken.None);
+        var hits = _warehouse.Hits;
+        var second = await _warehouse.ReadRowsAsync(PgsRow.Table, range, CancellationToken.None);
+        Assert.Same(first, second);
+        Assert.Equal((24, hits + 1), (first.Count, _warehouse.Hits));
+        // The same rows a boxed read gives (records: compared by value).
+        Assert.Equal(await _warehouse.ReadAsync(PgsRow.Schema, range, PgsRow.From, CancellationToken.None), first);
+
+        // Raw box scores are read whole by PGS alone: not kept.
+        hits = _warehouse.Hits;
+        await _warehouse.ReadRowsAsync(Raw.RawBoxScore.Table, range, CancellationToken.None);
+        await _warehouse.ReadRowsAsync(Raw.RawBoxScore.Table, range, CancellationToken.None);
+        Assert.Equal(hits, _warehouse.Hits);
+
+        // A write of one of their dates drops them: the next read is the warehouse's again.
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, _warehouse, DateRange.Single(range.To), new Failures.RunStamp("again", Fixtures.Stamp.CreatedAt.AddHours(1)), CancellationToken.None);
+        var third = await _warehouse.ReadRowsAsync(PgsRow.Table, range, CancellationToken.None);
+        Assert.NotSame(first, third);
+        Assert.Equal(24, third.Count);
+    }
+
+    [Fact]
     public async Task A_read_that_finishes_after_a_write_began_is_not_kept()
     {
         var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));

@@ -371,10 +371,11 @@ internal static class BenchCommand
                         }
                     }
                     (watch, paused) = StartClock();
-                    foreach (var table in new[] { Tables.TableCatalog.RawGames, Tables.TableCatalog.RawBoxScores, Tables.TableCatalog.RawShotZones, Tables.TableCatalog.RawRejects })
-                    {
-                        await warehouse.ReadAsync(table, range, r => r.Values, ct);
-                    }
+                    // The raw tables are read as PGS reads them (typed rows).
+                    await warehouse.ReadRowsAsync(Raw.RawGame.Table, range, ct);
+                    await warehouse.ReadRowsAsync(Raw.RawBoxScore.Table, range, ct);
+                    await warehouse.ReadRowsAsync(Raw.RawShotZone.Table, range, ct);
+                    await warehouse.ReadRowsAsync(Raw.RawReject.Table, range, ct);
                     foreach (var computed in results)
                     {
                         await warehouse.ReplaceOutputAsync(computed, stamp.CreatedAt, ct);

@@ -11,6 +11,13 @@ public interface IWarehouseReader
     Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct);
 
     /// <summary>
+    /// Whole rows of a declared table whose partition date lies in the range, as its row type (how processors read
+    /// their inputs). Adapters that read typed values override it to skip boxing; the rows are the same either way.
+    /// </summary>
+    Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
+        ReadAsync(table.Schema, range, table.From, ct);
+
+    /// <summary>
     /// Only some columns (optionally distinct rows), each placed at its schema index in the row so the usual
     /// mappers work: key-only reads (reconciliation, planning) skip the wide rows.
     /// </summary>

@@ -81,10 +81,10 @@ public static class MlFeatureStoreProcessor
         await Schedule.GameDatesAsync(warehouse, range, ct),
         await warehouse.ReadColumnsAsync(PgsRow.Schema, range, ["game_date", "season", "player_id", "opponent_abbr", "is_home"],
             r => new PlayerGame(r.Date("game_date"), r.Str("season"), r.Int64("player_id"), r.Str("opponent_abbr"), r.Bool("is_home")), ct),
-        await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
-        await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
-        await warehouse.ReadAsync(PcfRow.Schema, range, PcfRow.From, ct),
-        await warehouse.ReadAsync(PdcRow.Schema, range, PdcRow.From, ct),
+        await warehouse.ReadRowsAsync(PszaRow.Table, range, ct),
+        await warehouse.ReadRowsAsync(TdzaRow.Table, range, ct),
+        await warehouse.ReadRowsAsync(PcfRow.Table, range, ct),
+        await warehouse.ReadRowsAsync(PdcRow.Table, range, ct),
         await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PDC, range, ct));
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)

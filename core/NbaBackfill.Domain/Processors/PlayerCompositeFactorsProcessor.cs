@@ -62,9 +62,9 @@ public static class PlayerCompositeFactorsProcessor
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
         await Schedule.GameDatesAsync(warehouse, range, ct),
-        await warehouse.ReadAsync(PgsRow.Schema, (await Schedule.SeasonHistoryAsync(warehouse, range, ct)).Range, PgsRow.From, ct),
-        await warehouse.ReadAsync(PszaRow.Schema, range, PszaRow.From, ct),
-        await warehouse.ReadAsync(TdzaRow.Schema, range, TdzaRow.From, ct),
+        await warehouse.ReadRowsAsync(PgsRow.Table, (await Schedule.SeasonHistoryAsync(warehouse, range, ct)).Range, ct),
+        await warehouse.ReadRowsAsync(PszaRow.Table, range, ct),
+        await warehouse.ReadRowsAsync(TdzaRow.Table, range, ct),
         [
             .. await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PSZA, range, ct),
             .. await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.TDZA, range, ct),

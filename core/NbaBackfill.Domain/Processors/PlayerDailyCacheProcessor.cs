@@ -85,7 +85,7 @@ public static class PlayerDailyCacheProcessor
         var raw = await Schedule.RawTeamGamesAsync(warehouse, new DateRange(range.From.AddDays(-CompletenessWindowDays), range.To), ct);
         return new Inputs(
             history.Games,
-            await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
+            await warehouse.ReadRowsAsync(PgsRow.Table, history.Range, ct),
             (await warehouse.ReadColumnsAsync(PcfRow.Schema, range, ["game_date", "player_id"],
                 r => (r.Date("game_date"), r.Int64("player_id")), ct)).ToHashSet(),
             await warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, range, ct),

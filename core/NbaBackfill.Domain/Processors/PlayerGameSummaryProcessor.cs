@@ -98,11 +98,11 @@ public static class PlayerGameSummaryProcessor
         IReadOnlyList<RawReject> Rejects);
 
     public static async Task<Inputs> ReadAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) => new(
-        await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct),
-        await warehouse.ReadAsync(TableCatalog.RawBoxScores, range, RawBoxScore.From, ct),
-        await warehouse.ReadAsync(TableCatalog.RawShotZones, range, RawShotZone.From, ct),
+        await warehouse.ReadRowsAsync(RawGame.Table, range, ct),
+        await warehouse.ReadRowsAsync(RawBoxScore.Table, range, ct),
+        await warehouse.ReadRowsAsync(RawShotZone.Table, range, ct),
         await warehouse.ReadSeasonsWithShotZonesAsync(ct),
-        await warehouse.ReadAsync(TableCatalog.RawRejects, range, RawReject.From, ct));
+        await warehouse.ReadRowsAsync(RawReject.Table, range, ct));
 
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {

@@ -75,7 +75,7 @@ public static class PlayerShotZoneAnalysisProcessor
         var history = await Processors.Schedule.SeasonHistoryAsync(warehouse, range, ct);
         return new(
             await Processors.Schedule.GameDatesAsync(warehouse, range, ct),
-            await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
+            await warehouse.ReadRowsAsync(PgsRow.Table, history.Range, ct),
             history.Games,
             await Processors.Schedule.RawTeamGamesAsync(warehouse, history.Range, ct));
     }

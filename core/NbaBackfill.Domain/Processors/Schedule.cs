@@ -37,7 +37,7 @@ public sealed class Schedule
         (await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, range, ["game_id", "team_abbr"], r => (GameId: r.Str("game_id"), TeamAbbr: r.Str("team_abbr")), ct, distinct: true)).ToHashSet();
 
     public static async Task<IReadOnlyList<DateOnly>> GameDatesAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct) =>
-        (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
+        (await warehouse.ReadRowsAsync(RawGame.Table, range, ct))
             .Select(g => g.GameDate).Distinct().Order().ToList();
 
     /// <summary>
@@ -48,7 +48,7 @@ public sealed class Schedule
     /// </summary>
     public static async Task<SeasonHistory> SeasonHistoryAsync(IWarehouseReader warehouse, DateRange range, CancellationToken ct)
     {
-        var games = await warehouse.ReadAsync(TableCatalog.RawGames, range.WithSeasonHistory(), RawGame.From, ct);
+        var games = await warehouse.ReadRowsAsync(RawGame.Table, range.WithSeasonHistory(), ct);
         var seasons = games.Where(g => range.Contains(g.GameDate)).Select(g => g.Season).ToHashSet(StringComparer.Ordinal);
         var first = games.Where(g => seasons.Contains(g.Season)).Select(g => g.GameDate).DefaultIfEmpty(range.From).Min();
         var history = new DateRange(first < range.From ? first : range.From, range.To);

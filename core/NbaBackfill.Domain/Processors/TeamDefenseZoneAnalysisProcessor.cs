@@ -76,7 +76,7 @@ public static class TeamDefenseZoneAnalysisProcessor
         var history = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
         return new(
             history.Games,
-            await warehouse.ReadAsync(PgsRow.Schema, history.Range, PgsRow.From, ct),
+            await warehouse.ReadRowsAsync(PgsRow.Table, history.Range, ct),
             await Schedule.RawTeamGamesAsync(warehouse, history.Range, ct));
     }
 

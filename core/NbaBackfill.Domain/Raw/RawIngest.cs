@@ -64,7 +64,7 @@ public static class RawIngest
     public static async Task<IngestResult> IngestAsync(IRawLanding landing, IWarehouse warehouse, DateRange window, TimeProvider time, CancellationToken ct)
     {
         var landed = await landing.ListDatesAsync(window, ct);
-        var ingested = (await warehouse.ReadAsync(TableCatalog.RawVersions, window, RawVersionRow.From, ct))
+        var ingested = (await warehouse.ReadRowsAsync(RawVersionRow.Table, window, ct))
             .ToDictionary(v => (v.Season, v.GameDate), v => v.ManifestHash);
         var loaded = new List<LandedDate>();
         var skipped = new List<(LandedDate, string)>();

@@ -32,7 +32,7 @@ public sealed record Population(
 
     /// <summary>Both teams of every scheduled game.</summary>
     public static Population ScheduledTeams { get; } = new("scheduled teams", "team_abbr", async (warehouse, range, ct) =>
-        (await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct))
+        (await warehouse.ReadRowsAsync(RawGame.Table, range, ct))
             .SelectMany(g => g.Teams.Select(t => (g.GameDate, t, EntityType.Team))).Distinct().ToList());
 
     /// <summary>Every player with a player_game_summary row on the date.</summary>

@@ -37,7 +37,7 @@ public static class ReconciliationReader
     private static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileWindowAsync(
         IWarehouseReader warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, ProcessorRegistry registry, CancellationToken ct)
     {
-        var games = await warehouse.ReadAsync(TableCatalog.RawGames, range, RawGame.From, ct);
+        var games = await warehouse.ReadRowsAsync(RawGame.Table, range, ct);
         var gameDates = games.Select(g => g.GameDate).Distinct().Order().ToList();
         var result = new List<ProcessorReconciliation>();
         var populations = new Dictionary<Population, List<(DateOnly, string)>>();

@@ -48,7 +48,10 @@ public sealed class TableSchema<TRow>
     }
 
     /// <summary>A row read back from a warehouse (values in column order, normalised by the adapter).</summary>
-    public TRow From(Row row) => _build(new Columns<TRow>(row.Values));
+    public TRow From(Row row) => _build(new Columns<TRow>(new BoxedValues(row.Values)));
+
+    /// <summary>The current row of <paramref name="source"/> (all the table's columns, in order), read typed.</summary>
+    public TRow Read(IValueSource source) => _build(new Columns<TRow>(source));
 }
 
 /// <summary>
@@ -57,20 +60,20 @@ public sealed class TableSchema<TRow>
 /// </summary>
 public sealed class Columns<TRow>
 {
-    private readonly object?[]? _values;
+    private readonly IValueSource? _source;
     private int _next;
 
-    internal Columns(object?[]? values)
+    internal Columns(IValueSource? source)
     {
-        _values = values;
+        _source = source;
         // Reading a row allocates only this object: the lists exist while declaring.
-        Declared = values is null ? [] : null!;
-        Accessors = values is null ? [] : null!;
-        Writers = values is null ? [] : null!;
+        Declared = source is null ? [] : null!;
+        Accessors = source is null ? [] : null!;
+        Writers = source is null ? [] : null!;
     }
 
     /// <summary>True while the table is being declared; false while a row is read (names and accessors are then unused).</summary>
-    public bool IsDeclaring => _values is null;
+    public bool IsDeclaring => _source is null;
 
     internal List<Column> Declared { get; }
 
@@ -78,49 +81,57 @@ public sealed class Columns<TRow>
 
     internal List<Action<TRow, IValueSink>> Writers { get; }
 
-    // Each call reads the next value; only a declaration (no values) records the column, in a method of its own so
-    // reading allocates nothing per value.
+    // Each call reads the next value; only a declaration (no source) records the column, in a method of its own so
+    // reading allocates nothing per value. A missing value reads as its type's default (as boxed rows always did),
+    // except a non-nullable date or time, which is an error.
     public string Str(string name, Func<TRow, string> get) =>
-        _values is null ? Declare(name, ColumnType.String, false, get, null!, static g => (r, s) => s.String(g(r))) : (string)_values[_next++]!;
+        _source is null ? Declare(name, ColumnType.String, false, get, null!, static g => (r, s) => s.String(g(r))) : _source.IsNull(_next) ? Skip<string>(null!) : _source.String(_next++);
 
     public string? StrOrNull(string name, Func<TRow, string?> get) =>
-        _values is null ? Declare(name, ColumnType.String, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.String(v); else s.Null(); }) : (string?)_values[_next++];
+        _source is null ? Declare(name, ColumnType.String, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.String(v); else s.Null(); }) : _source.IsNull(_next) ? Skip<string?>(null) : _source.String(_next++);
 
     public long Int64(string name, Func<TRow, long> get) =>
-        _values is null ? Declare(name, ColumnType.Int64, false, get, 0L, static g => (r, s) => s.Int64(g(r))) : ToLong(_values[_next++]);
+        _source is null ? Declare(name, ColumnType.Int64, false, get, 0L, static g => (r, s) => s.Int64(g(r))) : _source.IsNull(_next) ? Skip(0L) : _source.Int64(_next++);
 
     public int Int(string name, Func<TRow, int> get) =>
-        _values is null ? Declare(name, ColumnType.Int64, false, get, 0, static g => (r, s) => s.Int64(g(r))) : (int)ToLong(_values[_next++]);
+        _source is null ? Declare(name, ColumnType.Int64, false, get, 0, static g => (r, s) => s.Int64(g(r))) : _source.IsNull(_next) ? Skip(0) : (int)_source.Int64(_next++);
 
     public int? IntOrNull(string name, Func<TRow, int?> get) =>
-        _values is null ? Declare(name, ColumnType.Int64, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Int64(v); else s.Null(); }) : _values[_next++] is { } v ? (int)ToLong(v) : null;
+        _source is null ? Declare(name, ColumnType.Int64, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Int64(v); else s.Null(); }) : _source.IsNull(_next) ? Skip<int?>(null) : (int)_source.Int64(_next++);
 
     public double Dbl(string name, Func<TRow, double> get) =>
-        _values is null ? Declare(name, ColumnType.Float64, false, get, 0d, static g => (r, s) => s.Float64(g(r))) : ToDouble(_values[_next++]);
+        _source is null ? Declare(name, ColumnType.Float64, false, get, 0d, static g => (r, s) => s.Float64(g(r))) : _source.IsNull(_next) ? Skip(0d) : _source.Float64(_next++);
 
     public double? DblOrNull(string name, Func<TRow, double?> get) =>
-        _values is null ? Declare(name, ColumnType.Float64, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Float64(v); else s.Null(); }) : _values[_next++] is { } v ? ToDouble(v) : null;
+        _source is null ? Declare(name, ColumnType.Float64, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Float64(v); else s.Null(); }) : _source.IsNull(_next) ? Skip<double?>(null) : _source.Float64(_next++);
 
     public bool Bool(string name, Func<TRow, bool> get) =>
-        _values is null ? Declare(name, ColumnType.Bool, false, get, false, static g => (r, s) => s.Bool(g(r))) : _values[_next++] is true;
+        _source is null ? Declare(name, ColumnType.Bool, false, get, false, static g => (r, s) => s.Bool(g(r))) : !_source.IsNull(_next) ? _source.Bool(_next++) : Skip(false);
 
     public DateOnly Date(string name, Func<TRow, DateOnly> get) =>
-        _values is null ? Declare(name, ColumnType.Date, false, get, default, static g => (r, s) => s.Date(g(r))) : (DateOnly)_values[_next++]!;
+        _source is null ? Declare(name, ColumnType.Date, false, get, default, static g => (r, s) => s.Date(g(r))) : _source.Date(_next++);
 
     public DateOnly? DateOrNull(string name, Func<TRow, DateOnly?> get) =>
-        _values is null ? Declare(name, ColumnType.Date, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Date(v); else s.Null(); }) : _values[_next++] as DateOnly?;
+        _source is null ? Declare(name, ColumnType.Date, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Date(v); else s.Null(); }) : _source.IsNull(_next) ? Skip<DateOnly?>(null) : _source.Date(_next++);
 
     public DateTimeOffset Time(string name, Func<TRow, DateTimeOffset> get) =>
-        _values is null ? Declare(name, ColumnType.Timestamp, false, get, default, static g => (r, s) => s.Timestamp(g(r))) : (DateTimeOffset)_values[_next++]!;
+        _source is null ? Declare(name, ColumnType.Timestamp, false, get, default, static g => (r, s) => s.Timestamp(g(r))) : _source.Timestamp(_next++);
 
     public DateTimeOffset? TimeOrNull(string name, Func<TRow, DateTimeOffset?> get) =>
-        _values is null ? Declare(name, ColumnType.Timestamp, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Timestamp(v); else s.Null(); }) : _values[_next++] as DateTimeOffset?;
+        _source is null ? Declare(name, ColumnType.Timestamp, true, get, null, static g => (r, s) => { if (g(r) is { } v) s.Timestamp(v); else s.Null(); }) : _source.IsNull(_next) ? Skip<DateTimeOffset?>(null) : _source.Timestamp(_next++);
 
     public double[] Doubles(string name, Func<TRow, double[]> get) =>
-        _values is null ? Declare(name, ColumnType.Float64Array, false, get, [], static g => (r, s) => s.Float64s(g(r))) : (double[])_values[_next++]!;
+        _source is null ? Declare(name, ColumnType.Float64Array, false, get, [], static g => (r, s) => s.Float64s(g(r))) : _source.IsNull(_next) ? Skip<double[]>(null!) : _source.Float64s(_next++);
 
     public string[] Strings(string name, Func<TRow, string[]> get) =>
-        _values is null ? Declare(name, ColumnType.StringArray, false, get, [], static g => (r, s) => s.Strings(g(r))) : (string[])_values[_next++]!;
+        _source is null ? Declare(name, ColumnType.StringArray, false, get, [], static g => (r, s) => s.Strings(g(r))) : _source.IsNull(_next) ? Skip<string[]>(null!) : _source.Strings(_next++);
+
+    // A missing value: the column is consumed and reads as the given default.
+    private T Skip<T>(T missing)
+    {
+        _next++;
+        return missing;
+    }
 
     // The writer comes from a static factory, not a lambda over get at the call site: that would allocate a closure
     // on every read of every value too.
@@ -131,20 +142,4 @@ public sealed class Columns<TRow>
         Writers.Add(writer(get));
         return placeholder;
     }
-
-    // Adapters give long and double; other numeric types (an in-memory row of ints) convert.
-    private static long ToLong(object? value) => value switch
-    {
-        long l => l,
-        int i => i,
-        null => 0,
-        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    private static double ToDouble(object? value) => value switch
-    {
-        double d => d,
-        null => 0,
-        _ => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

@@ -47,8 +47,8 @@ public sealed class VersionContext
         var (history, games) = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
         var players = await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"],
             r => (Season: r.Str("season"), Date: r.Date("game_date"), Player: r.Int64("player_id")), ct);
-        var raw = await warehouse.ReadAsync(TableCatalog.RawVersions, history, RawVersionRow.From, ct);
-        var nodes = await warehouse.ReadAsync(TableCatalog.NodeVersions, history, NodeVersionRow.From, ct);
+        var raw = await warehouse.ReadRowsAsync(RawVersionRow.Table, history, ct);
+        var nodes = await warehouse.ReadRowsAsync(NodeVersionRow.Table, history, ct);
         return new VersionContext(history, new PlanningCalendar(games, players), games, raw, nodes, code);
     }
 

@@ -6,48 +6,64 @@ using NbaBackfill.Tables;
 namespace NbaBackfill.Warehouse;
 
 /// <summary>
-/// Keeps the season-history reads that several processors make (raw tables and player_game_summary over the same
-/// range, whole or projected) in memory, dropping a table's entries whose range holds a date this process writes. A
-/// whole-row read of a longer range from the same first date reads only the dates beyond the kept entry (the daily run
-/// reads its season's history up to today, and kept it up to yesterday). Only valid while this process is the
-/// warehouse's sole writer — true of the embedded DuckDB file, which one process at a time may open.
+/// Keeps the season-history reads that several processors make (raw games and player_game_summary over the same
+/// range, whole or projected; the raw box scores' projections) in memory, dropping a table's entries whose range holds
+/// a date this process writes. Typed whole rows are kept as the rows themselves and handed to every reader (rows are
+/// immutable records): one copy, few objects for the GC to trace. A whole-row read of a longer range from the same
+/// first date reads only the dates beyond the kept entry (the daily run reads its season's history up to today, and
+/// kept it up to yesterday). Only valid while this process is the warehouse's sole writer — true of the embedded
+/// DuckDB file, which one process at a time may open.
 /// </summary>
 public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inner)
 {
-    private static readonly HashSet<string> Cached =
-        [TableCatalog.RawGames.Name, TableCatalog.RawBoxScores.Name, PgsRow.Schema.Name];
+    // Raw box scores are read whole by PGS alone; kept, they would only weigh on every collection of the run.
+    private static readonly HashSet<string> WholeRowsCached = [TableCatalog.RawGames.Name, PgsRow.Schema.Name];
+    private static readonly HashSet<string> ProjectionsCached = [.. WholeRowsCached, TableCatalog.RawBoxScores.Name];
 
     // Reads in flight are shared: processors of one wave (PSZA and TDZA after PGS) ask for the same history at once.
-    // Shape: "" for whole rows, else the projected columns (the calendar of every activity is one such projection).
-    private readonly Dictionary<(string Table, string Shape, DateRange Range), Task<IReadOnlyList<object?[]>>> _rows = [];
+    // Shape: "" for boxed whole rows, "(rows of T)" for typed ones, else the projected columns (the calendar of every
+    // activity is one such projection). Each entry is a Task<IReadOnlyList<X>> of the X its shape names.
+    private readonly Dictionary<(string Table, string Shape, DateRange Range), Task> _rows = [];
     private readonly Lock _gate = new();
 
     public int Hits { get; private set; }
 
     public override async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
-        Cached.Contains(table.Name)
-            ? await SharedAsync(table, WholeRows, range, map, (r, innerCt) => Inner.ReadAsync(table, r, row => row.Values, innerCt), ct)
+        WholeRowsCached.Contains(table.Name)
+            ? Map(await SharedAsync(table, WholeRows, range, (r, innerCt) => Inner.ReadAsync(table, r, row => row.Values, innerCt), ct), map)
             : await Inner.ReadAsync(table, range, map, ct);
+
+    public override async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
+        WholeRowsCached.Contains(table.Schema.Name)
+            ? await SharedAsync(table.Schema, TypedRows<TRow>.Shape, range, (r, innerCt) => Inner.ReadRowsAsync(table, r, innerCt), ct)
+            : await Inner.ReadRowsAsync(table, range, ct);
 
     public override async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
         TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
-        Cached.Contains(table.Name)
-            ? await SharedAsync(table, (distinct ? "distinct " : "") + string.Join(",", columns), range, map,
-                (r, innerCt) => Inner.ReadProjectedAsync(table, r, columns, distinct, row => row.Values, innerCt), ct)
+        ProjectionsCached.Contains(table.Name)
+            ? Map(await SharedAsync(table, (distinct ? "distinct " : "") + string.Join(",", columns), range,
+                (r, innerCt) => Inner.ReadProjectedAsync(table, r, columns, distinct, row => row.Values, innerCt), ct), map)
             : await Inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
 
-    private async Task<IReadOnlyList<T>> SharedAsync<T>(
-        TableSchema table, string shape, DateRange range, Func<Row, T> map, Func<DateRange, CancellationToken, Task<IReadOnlyList<object?[]>>> read,
-        CancellationToken ct)
+    private static List<T> Map<T>(IReadOnlyList<object?[]> rows, Func<Row, T> map) => rows.Select(v => map(new Row(v))).ToList();
+
+    private static class TypedRows<TRow>
+    {
+        public static readonly string Shape = $"(rows of {typeof(TRow).FullName})";
+    }
+
+    private async Task<IReadOnlyList<TRow>> SharedAsync<TRow>(
+        TableSchema table, string shape, DateRange range, Func<DateRange, CancellationToken, Task<IReadOnlyList<TRow>>> read, CancellationToken ct)
     {
         var key = (table.Name, shape, range);
-        Task<IReadOnlyList<object?[]>>? shared;
-        TaskCompletionSource<IReadOnlyList<object?[]>>? mine = null;
-        (Task<IReadOnlyList<object?[]>> Rows, DateOnly To)? kept = null;
+        Task<IReadOnlyList<TRow>>? shared;
+        TaskCompletionSource<IReadOnlyList<TRow>>? mine = null;
+        (Task<IReadOnlyList<TRow>> Rows, DateOnly To)? kept = null;
         lock (_gate)
         {
-            if (_rows.TryGetValue(key, out shared))
+            if (_rows.TryGetValue(key, out var entry))
             {
+                shared = (Task<IReadOnlyList<TRow>>)entry;
                 Hits++;
             }
             else
@@ -59,13 +75,13 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
                 // (projections may be distinct, so two ranges' rows could repeat: they are read whole).
                 foreach (var old in _rows.Where(e => e.Key.Table == table.Name && e.Key.Shape == shape).ToList())
                 {
-                    if (shape == WholeRows && old.Key.Range.From == range.From && old.Key.Range.To < range.To && old.Value.IsCompletedSuccessfully)
+                    if (IsWhole(shape) && old.Key.Range.From == range.From && old.Key.Range.To < range.To && old.Value.IsCompletedSuccessfully)
                     {
-                        kept = (old.Value, old.Key.Range.To);
+                        kept = ((Task<IReadOnlyList<TRow>>)old.Value, old.Key.Range.To);
                     }
                     _rows.Remove(old.Key);
                 }
-                mine = new TaskCompletionSource<IReadOnlyList<object?[]>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                mine = new TaskCompletionSource<IReadOnlyList<TRow>>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _rows[key] = shared = mine.Task;
             }
         }
@@ -90,20 +106,20 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
                 throw;
             }
         }
-        IReadOnlyList<object?[]> rows;
         try
         {
-            rows = await shared.WaitAsync(ct);
+            return await shared.WaitAsync(ct);
         }
         catch (OperationCanceledException) when (mine is null && !ct.IsCancellationRequested)
         {
             // The reader this one joined was cancelled, not this one: read for itself.
-            rows = await read(range, ct);
+            return await read(range, ct);
         }
-        return rows.Select(v => map(new Row(v))).ToList();
     }
 
     private const string WholeRows = "";
+
+    private static bool IsWhole(string shape) => shape == WholeRows || shape.StartsWith("(rows of ", StringComparison.Ordinal);
 
     /// <summary>Drops the entries of <paramref name="tables"/> (all if none) whose range holds one of <paramref name="dates"/> (any, if null).</summary>
     private void Forget(IReadOnlyCollection<DateOnly>? dates, params string[] tables)

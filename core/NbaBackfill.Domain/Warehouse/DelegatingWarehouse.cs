@@ -17,6 +17,7 @@ public abstract class DelegatingWarehouse(IWarehouse inner) : IWarehouse
     public virtual Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) => Inner.ReplaceOutputAsync(result, now, ct);
     public virtual Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) => Inner.UpsertAsync(table, rows, ct);
     public virtual Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) => Inner.ReadAsync(table, range, map, ct);
+    public virtual Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) => Inner.ReadRowsAsync(table, range, ct);
     public virtual Task<IReadOnlyList<T>> ReadProjectedAsync<T>(TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
         Inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
     public virtual Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct) => Inner.ReadSeasonsWithShotZonesAsync(ct);
