@@ -165,6 +165,25 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upserts_of_a_few_rows_and_of_many_replace_exactly_their_keys()
+    {
+        // Two-column keys; a few rows take the delete-by-value path, many the staging table: the same table either way.
+        var day = MiniSeason.Day1;
+        Versions.NodeVersionRow Node(ProcessorId p, int d, string output) =>
+            new(p, day.AddDays(d), 1, "raw", "up", output, "run", Fixtures.Stamp.CreatedAt, Fixtures.Stamp.CreatedAt);
+        var many = ProcessorIds.All.SelectMany(p => Enumerable.Range(0, 10).Select(d => Node(p, d, "v1"))).ToList();
+        await _warehouse.UpsertAsync(TableCatalog.NodeVersions, many, CancellationToken.None);
+        await _warehouse.UpsertAsync(TableCatalog.NodeVersions, [Node(ProcessorId.PGS, 3, "v2"), Node(ProcessorId.PDC, 3, "v2"), Node(ProcessorId.PGS, 11, "v2")], CancellationToken.None);
+        await _warehouse.UpsertAsync(TableCatalog.NodeVersions, Enumerable.Range(0, 40).Select(d => Node(ProcessorId.MLFS, d, "v3")).ToList(), CancellationToken.None);
+
+        var stored = (await ((IWarehouseReader)_warehouse).ReadRowsAsync(Versions.NodeVersionRow.Table, new DateRange(day, day.AddDays(40)), CancellationToken.None))
+            .ToDictionary(n => (n.Processor, n.TargetDate.DayNumber - day.DayNumber), n => n.OutputVersion);
+        Assert.Equal(5 * 10 + 1 + 40, stored.Count);
+        Assert.Equal(("v2", "v2", "v2", "v1", "v1"), (stored[(ProcessorId.PGS, 3)], stored[(ProcessorId.PDC, 3)], stored[(ProcessorId.PGS, 11)], stored[(ProcessorId.PGS, 4)], stored[(ProcessorId.PCF, 3)]));
+        Assert.All(Enumerable.Range(0, 40), d => Assert.Equal("v3", stored[(ProcessorId.MLFS, d)]));
+    }
+
+    [Fact]
     public async Task A_file_with_another_schema_is_refused_with_a_clear_message()
     {
         var path = Path.Combine(_dir, "old.duckdb");
