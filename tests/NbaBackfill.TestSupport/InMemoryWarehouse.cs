@@ -73,10 +73,15 @@ public sealed class InMemoryWarehouse : IWarehouseReader
 
     public Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct)
     {
-        var index = table.IndexOf(table.PartitionColumn!);
+        // The schema's columns by name from the stored table, as a warehouse's SELECT of them gives them (a schema may
+        // declare only some of a table's columns: the planning calendar's box-score keys).
+        var stored = TableCatalog.All.FirstOrDefault(t => t.Name == table.Name) ?? table;
+        var index = stored.IndexOf(table.PartitionColumn!);
+        var positions = table.ColumnNames.Select(stored.IndexOf).ToArray();
+        var whole = positions.SequenceEqual(Enumerable.Range(0, stored.Columns.Count));
         IReadOnlyList<T> result = Rows(table)
             .Where(r => r[index] is DateOnly d && range.Contains(d))
-            .Select(r => map(new Row(r))).ToList();
+            .Select(r => map(new Row(whole ? r : [.. positions.Select(p => r[p])]))).ToList();
         return Task.FromResult(result);
     }
 

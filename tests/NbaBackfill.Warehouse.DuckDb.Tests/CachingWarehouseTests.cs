@@ -35,8 +35,8 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         var players = await _warehouse.ReadProjectedAsync(Tables.TableCatalog.RawBoxScores, range, calendar, false, r => r.Values[7], CancellationToken.None);
         var again = await _warehouse.ReadProjectedAsync(Tables.TableCatalog.RawBoxScores, range, calendar, false, r => r.Values[7], CancellationToken.None);
         var teams = await _warehouse.ReadProjectedAsync(Tables.TableCatalog.RawBoxScores, range, ["team_abbr"], true, r => r.Str(4), CancellationToken.None);
-        // Both calendar reads hit: the PGS run above read that projection (its version context's calendar).
-        Assert.Equal((24, 4, hits + 2), (again.Count, teams.Count, _warehouse.Hits));
+        // The second read of a projection hits (the version context reads its calendar keys typed, not as this projection).
+        Assert.Equal((24, 4, hits + 1), (again.Count, teams.Count, _warehouse.Hits));
         Assert.Equal(players, again);
 
         // A reload of the raw season drops cached raw reads too.
@@ -70,6 +70,24 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         var third = await _warehouse.ReadRowsAsync(PgsRow.Table, range, CancellationToken.None);
         Assert.NotSame(first, third);
         Assert.Equal(24, third.Count);
+    }
+
+    [Fact]
+    public async Task Activities_reading_the_same_history_share_one_planning_calendar_until_the_raw_season_changes()
+    {
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var first = await Versions.VersionContext.ReadAsync(_warehouse, range, Versions.CodeVersions.Declared, CancellationToken.None);
+        var second = await Versions.VersionContext.ReadAsync(_warehouse, range, Versions.CodeVersions.Declared, CancellationToken.None);
+        Assert.Same(first.Calendar, second.Calendar);
+        Assert.Equal(3, first.Calendar.Dates.Count);
+
+        // A reload drops the cached keys: the calendar is built again, from the new season.
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(2).Parse(), "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var reloaded = await Versions.VersionContext.ReadAsync(_warehouse, range, Versions.CodeVersions.Declared, CancellationToken.None);
+        Assert.NotSame(first.Calendar, reloaded.Calendar);
+        Assert.Equal(2, reloaded.Calendar.Dates.Count);
+        Assert.Equal(8, reloaded.Calendar.PlayersOn[MiniSeason.Day1].Length);
     }
 
     [Fact]

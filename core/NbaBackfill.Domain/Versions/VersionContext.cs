@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Planning;
@@ -45,11 +46,24 @@ public sealed class VersionContext
     public static async Task<VersionContext> ReadAsync(IWarehouseReader warehouse, DateRange range, CodeVersions code, CancellationToken ct)
     {
         var (history, games) = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
-        var players = await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, history, ["season", "game_date", "player_id"],
-            r => (Season: r.Str("season"), Date: r.Date("game_date"), Player: r.Int64("player_id")), ct);
+        var players = await warehouse.ReadRowsAsync(PlayerGameKey.Table, history, ct);
         var raw = await warehouse.ReadRowsAsync(RawVersionRow.Table, history, ct);
         var nodes = await warehouse.ReadRowsAsync(NodeVersionRow.Table, history, ct);
-        return new VersionContext(history, new PlanningCalendar(games, players), games, raw, nodes, code);
+        return new VersionContext(history, CalendarOf(games, players), games, raw, nodes, code);
+    }
+
+    // The calendar is a pure function of its two inputs, and both are immutable: while a history cache hands out the same
+    // box-score keys (every activity of a run over the same season), the calendar built from them is reused with them.
+    private static readonly ConditionalWeakTable<IReadOnlyList<PlayerGameKey>, BuiltCalendar> Calendars = new();
+
+    private sealed record BuiltCalendar(IReadOnlyList<RawGame> Games, PlanningCalendar Calendar);
+
+    private static PlanningCalendar CalendarOf(IReadOnlyList<RawGame> games, IReadOnlyList<PlayerGameKey> players)
+    {
+        if (Calendars.TryGetValue(players, out var built) && built.Games.SequenceEqual(games)) return built.Calendar;
+        var calendar = new PlanningCalendar(games, players.Select(p => (p.Season, p.GameDate, p.PlayerId)));
+        Calendars.AddOrUpdate(players, new BuiltCalendar(games, calendar));
+        return calendar;
     }
 
     public bool IsGameDate(DateOnly date) => Calendar.IndexOf.ContainsKey(date);

@@ -19,6 +19,8 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     // Raw box scores are read whole by PGS alone; kept, they would only weigh on every collection of the run.
     private static readonly HashSet<string> WholeRowsCached = [TableCatalog.RawGames.Name, PgsRow.Schema.Name];
     private static readonly HashSet<string> ProjectionsCached = [.. WholeRowsCached, TableCatalog.RawBoxScores.Name];
+    // Typed: the same tables' rows, and the box scores' keys every activity's planning calendar is built from.
+    private static readonly HashSet<Type> TypedRowsCached = [typeof(RawGame), typeof(PgsRow), typeof(Planning.PlayerGameKey)];
 
     // Reads in flight are shared: processors of one wave (PSZA and TDZA after PGS) ask for the same history at once.
     // Shape: "" for boxed whole rows, "(rows of T)" for typed ones, else the projected columns (the calendar of every
@@ -34,7 +36,7 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
             : await Inner.ReadAsync(table, range, map, ct);
 
     public override async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
-        WholeRowsCached.Contains(table.Schema.Name)
+        TypedRowsCached.Contains(typeof(TRow))
             ? await SharedAsync(table.Schema, TypedRows<TRow>.Shape, range, (r, innerCt) => Inner.ReadRowsAsync(table, r, innerCt), ct)
             : await Inner.ReadRowsAsync(table, range, ct);
 
