@@ -41,20 +41,22 @@ public sealed class BenchCommandTests : IDisposable
         // The parts are of the timed run: together no longer than it (the run's own spans, not a second clock).
         Assert.True(run.Parts.Values.Sum() <= run.Seconds + 0.05, $"{run.Parts.Values.Sum()} s of parts in a {run.Seconds} s run");
         Assert.InRange(run.GcPauseSeconds, 0, run.Seconds);
+        // CPU of all the process's threads over the timed part: some, and at most what its cores could give.
+        Assert.InRange(run.CpuSeconds, 0.001, run.Seconds * Environment.ProcessorCount + 0.05);
     }
 
     [Fact]
     public void The_phase_table_shows_the_first_pass_beside_the_timed_one_and_the_orchestrated_run_by_part()
     {
         BenchCommand.PhaseResult Phase(string name, double seconds, double? first = null, IReadOnlyDictionary<string, double>? parts = null) =>
-            new(name, seconds, 400, 6, 93153, true, first, parts, 0.25);
+            new(name, seconds, 400, 6, 93153, true, first, parts, 0.25, seconds * 1.5);
         var table = BenchCommand.Render(
         [
             Phase("seeds", 60), Phase("orchestrated", 3, 5, new Dictionary<string, double> { ["engine start"] = 0.1, ["waves"] = 2.5 }),
             Phase("floor", 2, 2.5), Phase("limit", 0.8, 0.9), Phase("daily", 0.4, 0.6),
         ], 20, 1.5);
-        Assert.Contains("| orchestrated | 3.00 | 5.00 | 0.25 | 400 | 6 | 93153 | clean |", table, StringComparison.Ordinal);
-        Assert.Contains("| seeds | 60.00 | – | 0.25 |", table, StringComparison.Ordinal);
+        Assert.Contains("| orchestrated | 3.00 | 4.50 | 5.00 | 0.25 | 400 | 6 | 93153 | clean |", table, StringComparison.Ordinal);
+        Assert.Contains("| seeds | 60.00 | 90.00 | – | 0.25 |", table, StringComparison.Ordinal);
         Assert.Contains("floor / limit = 2.50x", table, StringComparison.Ordinal);
         Assert.Contains("orchestrated run by part (s): engine start 0.10, waves 2.50", table, StringComparison.Ordinal);
         Assert.Contains("first passes (code not yet compiled, as a fresh CLI process runs): floor / limit = 2.78x, orchestrated / floor = 2.00x", table, StringComparison.Ordinal);
