@@ -115,9 +115,12 @@ public sealed class DuckDbWarehouse : IWarehouse
         var result = new List<T>();
         var strings = new DuckDbSql.StringPool();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // Each value at its schema index, in an array only as long as the last projected index needs (a key read of a
+        // wide table would otherwise allocate every column's slot on every row).
+        var width = indexes.Max() + 1;
         while (reader.Read())
         {
-            var values = new object?[table.Columns.Count];
+            var values = new object?[width];
             for (var i = 0; i < indexes.Length; i++)
             {
                 values[indexes[i]] = DuckDbSql.ReadValue(reader, i, table.Columns[indexes[i]].Type, strings);

@@ -37,33 +37,40 @@ public static class ReconciliationReader
     private static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileWindowAsync(
         IWarehouseReader warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, ProcessorRegistry registry, CancellationToken ct)
     {
-        var games = await warehouse.ReadRowsAsync(RawGame.Table, range, ct);
-        var gameDates = games.Select(g => g.GameDate).Distinct().Order().ToList();
-        var result = new List<ProcessorReconciliation>();
-        var populations = new Dictionary<Population, List<(DateOnly, string)>>();
+        // The reads are independent: all issued at once (a warehouse serves them side by side: DuckDB on its cores,
+        // BigQuery as concurrent jobs), then reconciled in order.
+        var gamesRead = warehouse.ReadRowsAsync(RawGame.Table, range, ct);
         // Failure keys of every processor in two key-only reads (the failure rows themselves are wide).
-        var unresolved = new List<(string Processor, DateOnly Date, string Entity, string Status)>();
-        foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
-        {
-            unresolved.AddRange(await warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
-                r => (r.Str("processor_name"), r.Date("analysis_date"), r.Str("entity_id"), r.Str("resolution_status")), ct));
-        }
-        var unresolvedByProcessor = unresolved.Where(f => f.Status != Failures.ResolutionStatus.Resolved)
-            .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
+        var failureReads = new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
+            .Select(table => warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
+                r => (Processor: r.Str("processor_name"), Date: r.Date("analysis_date"), Entity: r.Str("entity_id"), Status: r.Str("resolution_status")), ct))
+            .ToList();
+        // Processors that share a population (the four player processors after PGS) read it once.
+        var populationReads = new Dictionary<Population, Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>>>();
+        var recordReads = new List<(ProcessorId Processor, Population Population, Task<IReadOnlyList<(DateOnly, string)>> Records)>();
         foreach (var processor in processors)
         {
-            // Processors that share a population (the four player processors after PGS) read it once.
             var descriptor = registry.Of(processor);
-            if (!populations.TryGetValue(descriptor.Population, out var expected))
-            {
-                populations[descriptor.Population] = expected =
-                    (await descriptor.Population.Read(warehouse, range, ct)).Select(e => (e.Date, e.EntityId)).ToList();
-            }
+            if (!populationReads.ContainsKey(descriptor.Population)) populationReads[descriptor.Population] = descriptor.Population.Read(warehouse, range, ct);
             var table = descriptor.Output;
             var (dateColumn, entityColumn) = (table.PartitionColumn!, descriptor.EntityColumn);
-            var records = await warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct);
+            recordReads.Add((processor, descriptor.Population,
+                warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct)));
+        }
+        var failureKeys = await Task.WhenAll(failureReads);
+        var gameDates = (await gamesRead).Select(g => g.GameDate).Distinct().Order().ToList();
+        var unresolvedByProcessor = failureKeys.SelectMany(f => f).Where(f => f.Status != Failures.ResolutionStatus.Resolved)
+            .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
+        var populations = new Dictionary<Population, List<(DateOnly, string)>>();
+        var result = new List<ProcessorReconciliation>();
+        foreach (var (processor, population, records) in recordReads)
+        {
+            if (!populations.TryGetValue(population, out var expected))
+            {
+                populations[population] = expected = (await populationReads[population]).Select(e => (e.Date, e.EntityId)).ToList();
+            }
             var failures = unresolvedByProcessor[processor.ToString()].ToList();
-            result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, records, failures), gameDates));
+            result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, await records, failures), gameDates));
         }
         return result;
     }
