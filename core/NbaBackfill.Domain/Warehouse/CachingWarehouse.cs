@@ -23,8 +23,8 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     private static readonly HashSet<Type> TypedRowsCached = [typeof(RawGame), typeof(PgsRow), typeof(Planning.PlayerGameKey)];
 
     // Reads in flight are shared: processors of one wave (PSZA and TDZA after PGS) ask for the same history at once.
-    // Shape: "" for boxed whole rows, "(rows of T)" for typed ones, else the projected columns (the calendar of every
-    // activity is one such projection). Each entry is a Task<IReadOnlyList<X>> of the X its shape names.
+    // Shape: "" for boxed whole rows, "(rows of T)" for typed ones (the calendar keys of every activity among them),
+    // else the projected columns (the teams of each game). Each entry is a Task<IReadOnlyList<X>> of the X its shape names.
     private readonly Dictionary<(string Table, string Shape, DateRange Range), Task> _rows = [];
     private readonly Lock _gate = new();
 
