@@ -81,54 +81,43 @@ public sealed class DuckDbWarehouse : IWarehouse
         }
     }
 
-    public async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct)
-    {
-        var sql = $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";
-        return await QueryAsync(table, sql, [range.From, range.To], map, ct);
-    }
+    public async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
+        await QueryAsync(table, InRange(table, DuckDbSql.Columns(table)), [range.From, range.To], map, ct);
 
     public async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
     {
-        var schema = table.Schema;
         await using var conn = await ConnectAsync(ct);
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT {DuckDbSql.Columns(schema)} FROM {schema.Name} WHERE {schema.PartitionColumn} BETWEEN $1 AND $2";
-        cmd.Parameters.Add(new DuckDBParameter(range.From));
-        cmd.Parameters.Add(new DuckDBParameter(range.To));
-        var result = new List<TRow>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        // Each value straight from DuckDB's vectors into the row's field: no box, no object?[] per row.
-        var source = new DuckDbSql.ReaderSource(reader, new DuckDbSql.StringPool());
-        while (reader.Read()) result.Add(table.Read(source));
-        return result;
+        return await ReadEachAsync<TRow>(conn, InRange(table.Schema, DuckDbSql.Columns(table.Schema)), [range.From, range.To], (reader, strings) =>
+        {
+            // Each value straight from DuckDB's vectors into the row's field: no box, no object?[] per row.
+            var source = new DuckDbSql.ReaderSource(reader, strings);
+            return () => table.Read(source);
+        }, ct);
     }
 
     public async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
         TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct)
     {
         var indexes = columns.Select(table.IndexOf).ToArray();
-        await using var conn = await ConnectAsync(ct);
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT {(distinct ? "DISTINCT " : "")}{string.Join(", ", columns)} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";
-        cmd.Parameters.Add(new DuckDBParameter(range.From));
-        cmd.Parameters.Add(new DuckDBParameter(range.To));
-        var result = new List<T>();
-        var strings = new DuckDbSql.StringPool();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
         // Each value at its schema index, in an array only as long as the last projected index needs (a key read of a
         // wide table would otherwise allocate every column's slot on every row).
         var width = indexes.Max() + 1;
-        while (reader.Read())
-        {
-            var values = new object?[width];
-            for (var i = 0; i < indexes.Length; i++)
+        await using var conn = await ConnectAsync(ct);
+        return await ReadEachAsync<T>(conn, InRange(table, (distinct ? "DISTINCT " : "") + string.Join(", ", columns)), [range.From, range.To],
+            (reader, strings) => () =>
             {
-                values[indexes[i]] = DuckDbSql.ReadValue(reader, i, table.Columns[indexes[i]].Type, strings);
-            }
-            result.Add(map(new Row(values)));
-        }
-        return result;
+                var values = new object?[width];
+                for (var i = 0; i < indexes.Length; i++)
+                {
+                    values[indexes[i]] = DuckDbSql.ReadValue(reader, i, table.Columns[indexes[i]].Type, strings);
+                }
+                return map(new Row(values));
+            }, ct);
     }
+
+    /// <summary>A select of <paramref name="columns"/> from the table's partitions between $1 and $2.</summary>
+    private static string InRange(TableSchema table, string columns) =>
+        $"SELECT {columns} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";
 
     public async Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct)
     {
@@ -406,25 +395,33 @@ public sealed class DuckDbWarehouse : IWarehouse
         return await QueryOnAsync(conn, table, sql, parameters, map, ct);
     }
 
-    // Rows are read synchronously: DuckDB serves them from memory, and a Task per row costs more than the row.
-    private static async Task<IReadOnlyList<T>> QueryOnAsync<T>(
-        DuckDBConnection conn, TableSchema table, string sql, object[] parameters, Func<Row, T> map, CancellationToken ct)
-    {
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p));
-        var result = new List<T>();
-        var strings = new DuckDbSql.StringPool();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (reader.Read())
+    private static Task<IReadOnlyList<T>> QueryOnAsync<T>(
+        DuckDBConnection conn, TableSchema table, string sql, object[] parameters, Func<Row, T> map, CancellationToken ct) =>
+        ReadEachAsync<T>(conn, sql, parameters, (reader, strings) => () =>
         {
             var values = new object?[table.Columns.Count];
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] = DuckDbSql.ReadValue(reader, i, table.Columns[i].Type, strings);
             }
-            result.Add(map(new Row(values)));
-        }
+            return map(new Row(values));
+        }, ct);
+
+    /// <summary>
+    /// Every row of a query, each by the reader <paramref name="rowReader"/> makes once the result is open (it reads the
+    /// current row; one string pool serves the whole read). Rows are read synchronously: DuckDB serves them from memory,
+    /// and a Task per row costs more than the row.
+    /// </summary>
+    private static async Task<IReadOnlyList<T>> ReadEachAsync<T>(
+        DuckDBConnection conn, string sql, object[] parameters, Func<DbDataReader, DuckDbSql.StringPool, Func<T>> rowReader, CancellationToken ct)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p));
+        var result = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var next = rowReader(reader, new DuckDbSql.StringPool());
+        while (reader.Read()) result.Add(next());
         return result;
     }
 
