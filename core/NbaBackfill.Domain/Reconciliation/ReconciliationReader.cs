@@ -1,7 +1,6 @@
 using System.Globalization;
 using NbaBackfill.Calendar;
 using NbaBackfill.Processors;
-using NbaBackfill.Raw;
 using NbaBackfill.Tables;
 
 namespace NbaBackfill.Reconciliation;
@@ -39,7 +38,7 @@ public static class ReconciliationReader
     {
         // The reads are independent: all issued at once (a warehouse serves them side by side: DuckDB on its cores,
         // BigQuery as concurrent jobs), then reconciled in order.
-        var gamesRead = warehouse.ReadRowsAsync(RawGame.Table, range, ct);
+        var gameDatesRead = Schedule.GameDatesAsync(warehouse, range, ct);
         // Failure keys of every processor in two key-only reads (the failure rows themselves are wide).
         var failureReads = new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
             .Select(table => warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
@@ -58,7 +57,7 @@ public static class ReconciliationReader
                 warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct)));
         }
         var failureKeys = await Task.WhenAll(failureReads);
-        var gameDates = (await gamesRead).Select(g => g.GameDate).Distinct().Order().ToList();
+        var gameDates = await gameDatesRead;
         var unresolvedByProcessor = failureKeys.SelectMany(f => f).Where(f => f.Status != Failures.ResolutionStatus.Resolved)
             .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
         var populations = new Dictionary<Population, List<(DateOnly, string)>>();

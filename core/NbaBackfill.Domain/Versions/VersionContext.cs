@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NbaBackfill.Calendar;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
