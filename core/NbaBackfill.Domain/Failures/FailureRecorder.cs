@@ -99,22 +99,31 @@ public sealed record CompletenessVerdict(
 
     public bool Passes => Completeness >= Threshold;
 
+    /// <summary>The share of the team's games in the window that the player played (1 when the team played none).</summary>
+    public static double CompletenessOf(int teamGamesInWindow, int playerGamesInWindow) =>
+        teamGamesInWindow == 0 ? 1.0 : Math.Min(1.0, (double)playerGamesInWindow / teamGamesInWindow);
+
     /// <param name="teamGamesInWindow">The team's scheduled games in the window (id, date).</param>
-    /// <param name="playerGameIds">Games the player has a row in.</param>
+    /// <param name="playerGamesInWindow">How many games of the window the player has a row in.</param>
+    /// <param name="playerPlayed">Whether the player has a row in a game.</param>
     /// <param name="teamHasRawRows">Whether raw box-score rows of that team exist for a game.</param>
     public static CompletenessVerdict Evaluate(
-        IReadOnlyList<(string GameId, DateOnly Date)> teamGamesInWindow, int playerGamesInWindow,
-        IReadOnlySet<string> playerGameIds, Func<string, bool> teamHasRawRows)
+        ReadOnlySpan<(string GameId, DateOnly Date)> teamGamesInWindow, int playerGamesInWindow,
+        Func<string, bool> playerPlayed, Func<string, bool> teamHasRawRows)
     {
-        var expected = teamGamesInWindow.Count;
-        var completeness = expected == 0 ? 1.0 : Math.Min(1.0, (double)playerGamesInWindow / expected);
-        var missing = teamGamesInWindow.Where(g => !playerGameIds.Contains(g.GameId)).OrderBy(g => g.Date).ThenBy(g => g.GameId, StringComparer.Ordinal).ToList();
+        var missing = new List<(string GameId, DateOnly Date)>();
+        foreach (var g in teamGamesInWindow)
+        {
+            if (!playerPlayed(g.GameId)) missing.Add(g);
+        }
+        // (date, game) is unique in a schedule: an unstable sort gives the one order.
+        missing.Sort((a, b) => a.Date != b.Date ? a.Date.CompareTo(b.Date) : string.CompareOrdinal(a.GameId, b.GameId));
         var sat = missing.Count(g => teamHasRawRows(g.GameId));
         var type = missing.Count == 0 ? Failures.FailureType.Unknown
             : sat == missing.Count ? Failures.FailureType.PlayerDnp
             : sat == 0 ? Failures.FailureType.DataGap
             : Failures.FailureType.Mixed;
-        return new CompletenessVerdict(expected, playerGamesInWindow, completeness,
+        return new CompletenessVerdict(teamGamesInWindow.Length, playerGamesInWindow, CompletenessOf(teamGamesInWindow.Length, playerGamesInWindow),
             missing.Select(g => g.GameId).ToList(), missing.Select(g => g.Date).ToList(), type);
     }
 }

@@ -128,9 +128,15 @@ public static class MlFeatureStoreProcessor
                 factors.ShotZoneMismatch, factors.FatigueScore, factors.DaysRest, factors.IsBackToBack ? 1 : 0,
                 game.IsHome ? 1 : 0, factors.GamesLast7Days, cache.GamesLast14Days, cache.Completeness,
             ];
-            var present = values.Count(v => v is not null);
+            var features = new double[values.Length];
+            var present = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                features[i] = values[i] ?? double.NaN;
+                if (values[i] is not null) present++;
+            }
             rows.Add(new MlfsRow(
-                game.GameDate, game.Season, game.PlayerId, values.Select(v => v ?? double.NaN).ToArray(), FeatureNames, FeatureSetVersion,
+                game.GameDate, game.Season, game.PlayerId, features, FeatureNames, FeatureSetVersion,
                 values.Length, 100.0 * present / values.Length));
         }
         return new ProcessorResult(ProcessorId.MLFS, inputs.GameDates, rows, failures.Records);

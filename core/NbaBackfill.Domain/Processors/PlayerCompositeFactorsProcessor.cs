@@ -96,7 +96,7 @@ public static class PlayerCompositeFactorsProcessor
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {
         var failures = new FailureRecorder(ProcessorId.PCF, stamp);
-        var history = new PlayerHistory(inputs.PlayerGames);
+        var history = PlayerHistory.Of(inputs.PlayerGames);
         var psza = inputs.ShotZones.ToDictionary(r => (r.AnalysisDate, r.PlayerId));
         var tdza = inputs.TeamDefense.ToDictionary(r => (r.AnalysisDate, r.TeamAbbr));
         var upstream = UpstreamFailureIndex.Of(inputs.UpstreamFailures);

@@ -116,7 +116,7 @@ public static class PlayerDailyCacheProcessor
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {
         var failures = new FailureRecorder(ProcessorId.PDC, stamp);
-        var history = new PlayerHistory(inputs.PlayerGames);
+        var history = PlayerHistory.Of(inputs.PlayerGames);
         var schedule = new Schedule(inputs.Schedule);
         var pcf = inputs.CompositeFactorKeys;
         var upstream = UpstreamFailureIndex.Of(inputs.UpstreamFailures);
@@ -135,38 +135,64 @@ public static class PlayerDailyCacheProcessor
                 failures.InsufficientData(date, game.EntityId, EntityType.Player, MinimumGames, before.Length);
                 continue;
             }
+            // The player's games of the 14-day window: the tail of his season so far (one row per game: the key).
             var windowStart = date.AddDays(-CompletenessWindowDays);
-            var recent = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = before.Length - 1; i >= 0 && before[i].GameDate >= windowStart; i--)
-            {
-                recent.Add(before[i].GameId);
-            }
+            var first = before.Length;
+            while (first > 0 && before[first - 1].GameDate >= windowStart) first--;
+            var recent = before[first..];
+            var played = DistinctGames(recent);
             var teamGames = schedule.TeamGames(game.Season, game.TeamAbbr, windowStart, date.AddDays(-1));
-            var verdict = CompletenessVerdict.Evaluate(
-                teamGames, recent.Count, recent, gameId => inputs.RawTeamGames.Contains((gameId, game.TeamAbbr)));
-            if (!verdict.Passes)
+            var completeness = CompletenessVerdict.CompletenessOf(teamGames.Length, played);
+            if (completeness < CompletenessVerdict.Threshold)
             {
-                failures.IncompleteData(date, game.EntityId, verdict);
+                // Only a failure needs which games are missing and why.
+                var recentIds = recent.ToArray().Select(r => r.GameId).ToHashSet(StringComparer.Ordinal);
+                var team = game.TeamAbbr;
+                failures.IncompleteData(date, game.EntityId, CompletenessVerdict.Evaluate(
+                    teamGames, played, recentIds.Contains, gameId => inputs.RawTeamGames.Contains((gameId, team))));
                 continue;
             }
+            Sums last5 = Sums.Of(before[Math.Max(0, before.Length - 5)..]), last10 = Sums.Of(before[Math.Max(0, before.Length - 10)..]), season = Sums.Of(before);
             rows.Add(new PdcRow(
-                date, game.Season, game.PlayerId, game.TeamAbbr, Averages(before, g => g.Pts), Averages(before, g => g.Reb),
-                Averages(before, g => g.Ast), Averages(before, g => g.Minutes), Averages(before, g => g.Fga),
-                Averages(before, g => g.Fg3a), before.Length, recent.Count, teamGames.Count, verdict.Completeness));
+                date, game.Season, game.PlayerId, game.TeamAbbr,
+                new(last5.Mean(last5.Pts), last10.Mean(last10.Pts), season.Mean(season.Pts)),
+                new(last5.Mean(last5.Reb), last10.Mean(last10.Reb), season.Mean(season.Reb)),
+                new(last5.Mean(last5.Ast), last10.Mean(last10.Ast), season.Mean(season.Ast)),
+                new(last5.Mean(last5.Minutes), last10.Mean(last10.Minutes), season.Mean(season.Minutes)),
+                new(last5.Mean(last5.Fga), last10.Mean(last10.Fga), season.Mean(season.Fga)),
+                new(last5.Mean(last5.Fg3a), last10.Mean(last10.Fg3a), season.Mean(season.Fg3a)),
+                before.Length, played, teamGames.Length, completeness));
         }
         var dates = inputs.Schedule.Select(g => g.GameDate).Where(range.Contains).Distinct().Order().ToList();
         return new ProcessorResult(ProcessorId.PDC, dates, rows, failures.Records);
     }
 
-    private static StatAverages Averages(ReadOnlySpan<PgsRow> before, Func<PgsRow, int> stat)
+    /// <summary>How many distinct games the rows are of (a handful: compared pairwise, no set).</summary>
+    private static int DistinctGames(ReadOnlySpan<PgsRow> rows)
     {
-        double Mean(ReadOnlySpan<PgsRow> games)
+        var distinct = 0;
+        for (var i = 0; i < rows.Length; i++)
         {
-            long sum = 0;
-            foreach (var g in games) sum += stat(g);
-            return (double)sum / games.Length;
+            var seen = false;
+            for (var j = 0; j < i && !seen; j++) seen = string.Equals(rows[j].GameId, rows[i].GameId, StringComparison.Ordinal);
+            if (!seen) distinct++;
         }
-        return new StatAverages(
-            Mean(before[Math.Max(0, before.Length - 5)..]), Mean(before[Math.Max(0, before.Length - 10)..]), Mean(before));
+        return distinct;
+    }
+
+    /// <summary>The averaged stats summed over some games, in one pass.</summary>
+    private readonly record struct Sums(int Games, long Pts, long Reb, long Ast, long Minutes, long Fga, long Fg3a)
+    {
+        public static Sums Of(ReadOnlySpan<PgsRow> games)
+        {
+            long pts = 0, reb = 0, ast = 0, minutes = 0, fga = 0, fg3a = 0;
+            foreach (var g in games)
+            {
+                pts += g.Pts; reb += g.Reb; ast += g.Ast; minutes += g.Minutes; fga += g.Fga; fg3a += g.Fg3a;
+            }
+            return new(games.Length, pts, reb, ast, minutes, fga, fg3a);
+        }
+
+        public double Mean(long sum) => (double)sum / Games;
     }
 }

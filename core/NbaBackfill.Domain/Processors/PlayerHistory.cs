@@ -8,6 +8,13 @@ public sealed class PlayerHistory
 {
     private readonly Dictionary<(string Season, long PlayerId), PgsRow[]> _games;
 
+    // A history is a pure function of its rows, and read rows are immutable: while a history cache hands every processor
+    // of a batch the same list (PSZA, PCF and PDC read the same season), the history built from it is shared.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<PgsRow>, PlayerHistory> Built = new();
+
+    /// <summary>The history of <paramref name="rows"/>, built once per list.</summary>
+    public static PlayerHistory Of(IReadOnlyList<PgsRow> rows) => Built.GetValue(rows, r => new PlayerHistory(r));
+
     public PlayerHistory(IEnumerable<PgsRow> rows) =>
         _games = rows.GroupBy(r => (r.Season, r.PlayerId))
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.GameDate).ThenBy(r => r.GameId, StringComparer.Ordinal).ToArray());

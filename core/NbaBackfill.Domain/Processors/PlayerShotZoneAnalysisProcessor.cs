@@ -103,7 +103,7 @@ public static class PlayerShotZoneAnalysisProcessor
     public static ProcessorResult Compute(Inputs inputs, DateRange range, RunStamp stamp)
     {
         var failures = new FailureRecorder(ProcessorId.PSZA, stamp);
-        var history = new PlayerHistory(inputs.PlayerGames);
+        var history = PlayerHistory.Of(inputs.PlayerGames);
         var schedule = inputs.Schedule is null ? null : new Schedule(inputs.Schedule);
         var rows = new List<IOutputRow>();
         var population = inputs.PlayerGames.Where(g => range.Contains(g.GameDate))
@@ -117,13 +117,24 @@ public static class PlayerShotZoneAnalysisProcessor
                     schedule?.GamesWithoutRawRows(game.Season, game.TeamAbbr, game.GameDate, inputs.RawTeamGames!));
                 continue;
             }
+            // Summed in locals: the window's zone counts exist only if every game of it has them.
             int fga = 0, fgm = 0, fg3a = 0, fg3m = 0, fta = 0, twoPa = 0, twoPm = 0;
-            ZoneCounts? zones = ZoneCounts.Zero;
+            int pa = 0, pm = 0, ma = 0, mm = 0, ca = 0, cm = 0, aa = 0, am = 0;
+            var hasZones = true;
             foreach (var g in window)
             {
                 fga += g.Fga; fgm += g.Fgm; fg3a += g.Fg3a; fg3m += g.Fg3m; fta += g.Fta; twoPa += g.TwoPa; twoPm += g.TwoPm;
-                zones = zones is null || g.Zones is null ? null : zones.Plus(g.Zones);
+                if (g.Zones is { } z)
+                {
+                    pa += z.PaintAttempts; pm += z.PaintMakes; ma += z.MidRangeAttempts; mm += z.MidRangeMakes;
+                    ca += z.CornerThreeAttempts; cm += z.CornerThreeMakes; aa += z.AboveBreakThreeAttempts; am += z.AboveBreakThreeMakes;
+                }
+                else
+                {
+                    hasZones = false;
+                }
             }
+            var zones = hasZones ? new ZoneCounts(pa, pm, ma, mm, ca, cm, aa, am) : null;
             if (fga == 0)
             {
                 failures.NoShotZone(game.GameDate, game.EntityId, window.Length);

@@ -20,16 +20,39 @@ public sealed class Schedule
 
     public IReadOnlyList<RawGame> Games { get; }
 
-    /// <summary>The team's scheduled games with from ≤ date ≤ to.</summary>
-    public IReadOnlyList<(string GameId, DateOnly Date)> TeamGames(string season, string team, DateOnly from, DateOnly to) =>
-        _teamGames.TryGetValue((season, team), out var games)
-            ? games.Where(g => g.Date >= from && g.Date <= to).ToList()
-            : [];
+    /// <summary>The team's scheduled games with from ≤ date ≤ to, oldest first (a slice of its season: no copy).</summary>
+    public ReadOnlySpan<(string GameId, DateOnly Date)> TeamGames(string season, string team, DateOnly from, DateOnly to)
+    {
+        if (!_teamGames.TryGetValue((season, team), out var games)) return [];
+        var first = FirstOnOrAfter(games, from);
+        var end = to == DateOnly.MaxValue ? games.Length : FirstOnOrAfter(games, to.AddDays(1));
+        return games.AsSpan(first, Math.Max(0, end - first));
+    }
+
+    /// <summary>The index of the first game on or after <paramref name="date"/> (games are in date order).</summary>
+    private static int FirstOnOrAfter((string GameId, DateOnly Date)[] games, DateOnly date)
+    {
+        if (date == DateOnly.MinValue) return 0;
+        int lo = 0, hi = games.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (games[mid].Date < date) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
 
     /// <summary>The team's scheduled games of the season before <paramref name="date"/> that have no raw rows for the team.</summary>
     public IReadOnlyList<(string GameId, DateOnly Date)> GamesWithoutRawRows(
-        string season, string team, DateOnly date, IReadOnlySet<(string GameId, string TeamAbbr)> rawTeamGames) =>
-        TeamGames(season, team, DateOnly.MinValue, date.AddDays(-1)).Where(g => !rawTeamGames.Contains((g.GameId, team))).ToList();
+        string season, string team, DateOnly date, IReadOnlySet<(string GameId, string TeamAbbr)> rawTeamGames)
+    {
+        var gaps = new List<(string GameId, DateOnly Date)>();
+        foreach (var g in TeamGames(season, team, DateOnly.MinValue, date.AddDays(-1)))
+        {
+            if (!rawTeamGames.Contains((g.GameId, team))) gaps.Add(g);
+        }
+        return gaps;
+    }
 
     /// <summary>(game, team) pairs that have raw box-score rows: how a missing row is told apart from a data gap.</summary>
     public static async Task<IReadOnlySet<(string GameId, string TeamAbbr)>> RawTeamGamesAsync(

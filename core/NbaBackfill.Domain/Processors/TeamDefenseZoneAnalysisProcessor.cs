@@ -96,6 +96,29 @@ public static class TeamDefenseZoneAnalysisProcessor
         public double? PtsPerGame => Ratio.Of(Pts, Games);
     }
 
+    /// <summary>How many of a defender's games (in date order) were played before <paramref name="date"/>.</summary>
+    private static int CountBefore((string GameId, DateOnly Date, Totals Totals)[] games, DateOnly date)
+    {
+        int lo = 0, hi = games.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (games[mid].Date < date) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The season's league totals of the dates before <paramref name="date"/> (a date with no player rows).</summary>
+    private static Totals LeagueBefore(Dictionary<(string Season, DateOnly Date), Totals> byDate, string season, DateOnly date)
+    {
+        var sum = new Totals();
+        foreach (var (key, totals) in byDate)
+        {
+            if (key.Season == season && key.Date < date) sum += totals;
+        }
+        return sum;
+    }
+
     /// <summary>Team windows, and league values over every player row before the date: the whole season so far.</summary>
     private static IEnumerable<(ProcessorId, DateOnly)> Lookback(DateOnly date, PlanningCalendar calendar) =>
         calendar.SeasonDatesBefore(date).Select(d => (ProcessorId.PGS, d));
@@ -110,24 +133,40 @@ public static class TeamDefenseZoneAnalysisProcessor
     {
         var failures = new FailureRecorder(ProcessorId.TDZA, stamp);
 
-        // Opponent totals per (season, defending team, game), oldest first.
-        var opponentGames = inputs.PlayerGames
-            .GroupBy(r => (r.Season, Defender: r.OpponentAbbr, r.GameId))
-            .Select(g => (g.Key.Season, g.Key.Defender, g.Key.GameId, Date: g.First().GameDate,
-                Totals: g.Aggregate(new Totals(0, 0, 0, 0, 0, 0, 0, 1), (acc, r) => acc + Totals.Of(r))))
-            .GroupBy(x => (x.Season, x.Defender))
-            .ToDictionary(g => g.Key, g => g.OrderBy(x => x.Date).ThenBy(x => x.GameId, StringComparer.Ordinal).ToArray());
+        // Opponent totals per (season, defending team, game), and league totals per (season, date) with one team-game
+        // per distinct (game, team) with rows: one pass over the player rows.
+        var byGame = new Dictionary<(string Season, string Defender, string GameId), (DateOnly Date, Totals Totals)>();
+        var leagueByDate = new Dictionary<(string Season, DateOnly Date), Totals>();
+        var teamGames = new HashSet<(string Season, DateOnly Date, string GameId, string Team)>();
+        foreach (var r in inputs.PlayerGames)
+        {
+            var row = Totals.Of(r);
+            var key = (r.Season, r.OpponentAbbr, r.GameId);
+            byGame[key] = byGame.TryGetValue(key, out var game)
+                ? (game.Date, game.Totals + row)
+                : (r.GameDate, row with { Games = 1 });
+            var newTeamGame = teamGames.Add((r.Season, r.GameDate, r.GameId, r.TeamAbbr)) ? 1 : 0;
+            leagueByDate[(r.Season, r.GameDate)] = leagueByDate.GetValueOrDefault((r.Season, r.GameDate)) + (row with { Games = newTeamGame });
+        }
+        var opponentGames = byGame
+            .GroupBy(x => (x.Key.Season, x.Key.Defender))
+            .ToDictionary(g => g.Key, g => g.Select(x => (x.Key.GameId, x.Value.Date, x.Value.Totals))
+                .OrderBy(x => x.Date).ThenBy(x => x.GameId, StringComparer.Ordinal).ToArray());
 
-        // League totals per season and date; one team-game per distinct (game, team) with rows.
-        var leagueByDate = inputs.PlayerGames
-            .GroupBy(r => (r.Season, r.GameDate))
-            .ToDictionary(g => g.Key, g => g.Aggregate(
-                new Totals(0, 0, 0, 0, 0, 0, 0, g.Select(r => (r.GameId, r.TeamAbbr)).Distinct().Count()),
-                (acc, r) => acc + Totals.Of(r)));
+        // League values before each date: the season's totals of every earlier date (integer sums, so in any order).
+        var leagueBefore = new Dictionary<(string Season, DateOnly Date), Totals>();
+        foreach (var season in leagueByDate.Keys.Select(k => k.Season).Distinct())
+        {
+            var sofar = new Totals();
+            foreach (var (key, totals) in leagueByDate.Where(kv => kv.Key.Season == season).OrderBy(kv => kv.Key.Date))
+            {
+                leagueBefore[key] = sofar;
+                sofar += totals;
+            }
+        }
 
         var schedule = new Schedule(inputs.Games);
-        var opponentOf = inputs.Games.ToDictionary(g => g.GameId, g => (Func<string, string>)(t => t == g.HomeTeamAbbr ? g.AwayTeamAbbr : g.HomeTeamAbbr));
-        var leagueBefore = new Dictionary<(string Season, DateOnly Date), Totals>();
+        var opponentOf = inputs.Games.ToDictionary(g => g.GameId, g => (g.HomeTeamAbbr, g.AwayTeamAbbr));
         var rows = new List<IOutputRow>();
         var gamesInRange = inputs.Games.Where(g => range.Contains(g.GameDate)).ToList();
         var teamsByDate = gamesInRange
@@ -135,24 +174,28 @@ public static class TeamDefenseZoneAnalysisProcessor
             .Distinct().OrderBy(x => x.GameDate).ThenBy(x => x.Team, StringComparer.Ordinal);
         foreach (var (season, date, team) in teamsByDate)
         {
-            var games = opponentGames.TryGetValue((season, team), out var all) ? all.Where(x => x.Date < date).ToArray() : [];
+            var games = opponentGames.TryGetValue((season, team), out var all) ? all.AsSpan(0, CountBefore(all, date)) : [];
             var window = games.Length <= WindowGames ? games : games[^WindowGames..];
             if (window.Length < MinimumGames)
             {
                 // The window is what opponents did: a game with no raw rows for the opponent is a gap.
-                var gaps = inputs.RawTeamGames is null ? null
-                    : schedule.TeamGames(season, team, DateOnly.MinValue, date.AddDays(-1))
-                        .Where(g => !inputs.RawTeamGames.Contains((g.GameId, opponentOf[g.GameId](team)))).ToList();
+                List<(string GameId, DateOnly Date)>? gaps = null;
+                if (inputs.RawTeamGames is not null)
+                {
+                    gaps = [];
+                    foreach (var g in schedule.TeamGames(season, team, DateOnly.MinValue, date.AddDays(-1)))
+                    {
+                        var (home, away) = opponentOf[g.GameId];
+                        if (!inputs.RawTeamGames.Contains((g.GameId, team == home ? away : home))) gaps.Add(g);
+                    }
+                }
                 failures.InsufficientData(date, team, EntityType.Team, MinimumGames, window.Length, gaps);
                 continue;
             }
-            var opp = window.Aggregate(new Totals(), (acc, x) => acc + x.Totals);
-            // League values depend on the date only: computed once per date, not once per team.
-            if (!leagueBefore.TryGetValue((season, date), out var league))
-            {
-                leagueBefore[(season, date)] = league = leagueByDate.Where(kv => kv.Key.Season == season && kv.Key.GameDate < date)
-                    .Aggregate(new Totals(), (acc, kv) => acc + kv.Value);
-            }
+            var opp = new Totals();
+            foreach (var x in window) opp += x.Totals;
+            // Every date of the range has player rows only if its games were played: a date without is "no league yet".
+            var league = leagueBefore.TryGetValue((season, date), out var before) ? before : LeagueBefore(leagueByDate, season, date);
             rows.Add(new TdzaRow(
                 date, season, team, window.Length, window[0].Date, window[^1].Date, opp.TwoPtPct, opp.ThreePtPct,
                 opp.ThreePtRate, opp.FtRate, opp.PtsPerGame!.Value,
