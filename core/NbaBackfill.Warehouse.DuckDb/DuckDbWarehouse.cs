@@ -84,10 +84,14 @@ public sealed class DuckDbWarehouse : IWarehouse
     public async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
         await QueryAsync(table, InRange(table, DuckDbSql.Columns(table)), [range.From, range.To], map, ct);
 
-    public async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
+    public Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
+        ReadTypedAsync(table, InRange(table.Schema, DuckDbSql.Columns(table.Schema)), [range.From, range.To], ct);
+
+    /// <summary>Rows of a select of all the table's columns, as its row type.</summary>
+    private async Task<IReadOnlyList<TRow>> ReadTypedAsync<TRow>(TableSchema<TRow> table, string sql, object[] parameters, CancellationToken ct)
     {
         await using var conn = await ConnectAsync(ct);
-        return await ReadEachAsync<TRow>(conn, InRange(table.Schema, DuckDbSql.Columns(table.Schema)), [range.From, range.To], (reader, strings) =>
+        return await ReadEachAsync<TRow>(conn, sql, parameters, (reader, strings) =>
         {
             // Each value straight from DuckDB's vectors into the row's field: no box, no object?[] per row.
             var source = new DuckDbSql.ReaderSource(reader, strings);
@@ -128,11 +132,11 @@ public sealed class DuckDbWarehouse : IWarehouse
 
     public Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct)
     {
-        var table = TableCatalog.FailuresOf(processor);
-        return QueryAsync(table,
-            $"SELECT {DuckDbSql.Columns(table)} FROM {table.Name} WHERE processor_name = $1 AND analysis_date BETWEEN $2 AND $3 " +
+        var table = TableCatalog.FailureRowsOf(processor);
+        return ReadTypedAsync(table,
+            $"SELECT {DuckDbSql.Columns(table.Schema)} FROM {table.Schema.Name} WHERE processor_name = $1 AND analysis_date BETWEEN $2 AND $3 " +
             $"AND resolution_status <> '{ResolutionStatus.Resolved}'",
-            [processor.ToString(), range.From, range.To], FailureRecord.From, ct);
+            [processor.ToString(), range.From, range.To], ct);
     }
 
     public async Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct)

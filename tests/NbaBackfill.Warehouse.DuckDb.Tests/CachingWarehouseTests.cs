@@ -161,6 +161,102 @@ public sealed class CachingWarehouseTests : IAsyncLifetime
         await cache.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Reads_of_the_batch_just_written_are_served_as_written_and_equal_what_the_warehouse_holds()
+    {
+        var ct = CancellationToken.None;
+        var season = Fixtures.Season2021;
+        var inner = await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "written.duckdb"));
+        await using var cache = new CachingWarehouse(inner);
+        await cache.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, ct);
+        foreach (var p in ProcessorIds.All) await ProcessorRunner.RunAsync(p, cache, season, Fixtures.Stamp, ct);
+        // PSZA, TDZA, PCF and PDC read PGS, PCF reads PSZA and TDZA, PDC reads PCF, MLFS reads all four: as written.
+        Assert.True(cache.WrittenHits >= 8, $"{cache.WrittenHits} reads served from written batches");
+
+        // Every output table's rows, in order, and the reconciliation's key projection: the same as the warehouse's.
+        var hits = cache.WrittenHits;
+        await SameAsync(PgsRow.Table);
+        await SameAsync(PszaRow.Table);
+        await SameAsync(TdzaRow.Table);
+        await SameAsync(PcfRow.Table);
+        await SameAsync(PdcRow.Table);
+        await SameAsync(MlfsRow.Table);
+        // PGS's typed rows were kept as history by the first read after its write: the later reads hit that copy.
+        Assert.True(cache.WrittenHits >= hits + 10, $"{cache.WrittenHits - hits} of 12 reads served from written batches");
+
+        // A replace of one date makes that date the batch: a read of the season is the warehouse's again, and equal.
+        var day = new DateOnly(2021, 12, 17);
+        await ProcessorRunner.RunAsync(ProcessorId.PDC, cache, DateRange.Single(day), Fixtures.Stamp with { RunId = "again" }, ct);
+        hits = cache.WrittenHits;
+        await SameAsync(PdcRow.Table);
+        Assert.Equal(hits, cache.WrittenHits);
+        Assert.Equal(
+            (await inner.ReadRowsAsync(PdcRow.Table, DateRange.Single(day), ct)).Select(PdcRow.Table.ToValues).Select(Line),
+            (await cache.ReadRowsAsync(PdcRow.Table, DateRange.Single(day), ct)).Select(PdcRow.Table.ToValues).Select(Line));
+        Assert.Equal(hits + 1, cache.WrittenHits);
+
+        async Task SameAsync<TRow>(Tables.TableSchema<TRow> table)
+        {
+            Assert.Equal(
+                (await inner.ReadRowsAsync(table, season, ct)).Select(table.ToValues).Select(Line),
+                (await cache.ReadRowsAsync(table, season, ct)).Select(table.ToValues).Select(Line));
+            var entity = ProcessorIds.All.Select(p => Tables.TableCatalog.OutputOf(p)).Single(t => t.Name == table.Schema.Name).Key;
+            string[] columns = [table.Schema.PartitionColumn!, entity[^1]];
+            Assert.Equal(
+                await inner.ReadColumnsAsync(table.Schema, season, columns, r => (r.Date(columns[0]), r.Id(columns[1])), ct),
+                await cache.ReadColumnsAsync(table.Schema, season, columns, r => (r.Date(columns[0]), r.Id(columns[1])), ct));
+        }
+    }
+
+    private static string Line(object?[] values) => string.Join("|", values.Select(Tables.CsvExport.Format));
+
+    [Fact]
+    public async Task A_read_that_overlaps_a_write_of_its_table_is_not_served_the_batch_from_before_it()
+    {
+        var ct = CancellationToken.None;
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));
+        var slow = new SlowCounts(await DuckDbWarehouse.OpenAsync(Path.Combine(_dir, "overlap.duckdb")));
+        await using var cache = new CachingWarehouse(slow);
+        await cache.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, ct);
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, cache, range, Fixtures.Stamp, ct);
+        var day1 = await slow.ReadRowsAsync(PgsRow.Table, DateRange.Single(MiniSeason.Day1), ct);
+        var changed = day1.Select(r => (Tables.IOutputRow)(r with { Pts = r.Pts + 100 })).ToList();
+        // The read has taken the batch and is checking it against the warehouse when day 1 is replaced by as many rows
+        // with other points: the counts still agree, so only the write's generation tells the batch is old.
+        slow.Hold = new TaskCompletionSource();
+        var read = cache.ReadRowsAsync(PgsRow.Table, range, ct);
+        await slow.Counting.Task;
+        slow.Hold = null;
+        await cache.ReplaceOutputAsync(new ProcessorResult(ProcessorId.PGS, [MiniSeason.Day1], changed, []), Fixtures.Stamp.CreatedAt, ct);
+        slow.Held.SetResult();
+        var rows = await read;
+        Assert.Equal(24, rows.Count);
+        Assert.Equal(day1.Sum(r => r.Pts) + (100 * day1.Count), rows.Where(r => r.GameDate == MiniSeason.Day1).Sum(r => r.Pts));
+        Assert.Equal(0, cache.WrittenHits);
+        // The batch now is the replace of day 1: the other two days are the warehouse's, and nothing is lost.
+        Assert.Equal(24, (await cache.ReadRowsAsync(PgsRow.Table, range, ct)).Count);
+    }
+
+    /// <summary>Holds the first count after <see cref="Hold"/> is set until <see cref="Held"/> is completed.</summary>
+    private sealed class SlowCounts(IWarehouse inner) : DelegatingWarehouse(inner)
+    {
+        public TaskCompletionSource? Hold { get; set; }
+
+        public TaskCompletionSource Held { get; } = new();
+
+        public TaskCompletionSource Counting { get; } = new();
+
+        public override async Task<IReadOnlyDictionary<DateOnly, int>> CountByDateAsync(Tables.TableSchema table, DateRange range, CancellationToken ct)
+        {
+            if (Hold is not null)
+            {
+                Counting.TrySetResult();
+                await Held.Task;
+            }
+            return await base.CountByDateAsync(table, range, ct);
+        }
+    }
+
     private sealed class SlowReads(IWarehouse inner) : DelegatingWarehouse(inner)
     {
         public int PgsReads { get; private set; }

@@ -66,6 +66,15 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
         Assert.All(compared, c => Assert.True(c.Item2 > 0 != emptyHere.Contains(c.Item1), $"{c.Item1}: {c.Item2} rows"));
         Assert.Contains(await _warehouse.ReadRowsAsync(PszaRow.Table, Fixtures.Season2021, CancellationToken.None), r => r.TwoPtPct is null);
         Assert.Contains(await _warehouse.ReadRowsAsync(MlfsRow.Table, Fixtures.Season2021, CancellationToken.None), r => r.Features.Any(double.IsNaN));
+        // A processor's open failures are read typed as well: the records a boxed read of its failure table gives.
+        foreach (var p in ProcessorIds.All)
+        {
+            var table = TableCatalog.FailureRowsOf(p);
+            var boxed = (await _warehouse.ReadAsync(table.Schema, Fixtures.Season2021, table.From, CancellationToken.None)).Where(f => f.ProcessorName == p && f.IsUnresolved);
+            var typed = await _warehouse.ReadUnresolvedFailuresAsync(p, Fixtures.Season2021, CancellationToken.None);
+            Assert.Equal(boxed.Select(f => string.Join("|", table.ToValues(f).Select(CsvExport.Format))), typed.Select(f => string.Join("|", table.ToValues(f).Select(CsvExport.Format))));
+            Assert.True(typed.Count > 0 || p == ProcessorId.PGS, $"{p}: no open failures to compare");
+        }
     }
 
     private async Task<(string Table, int Rows)> SameRowsAsync<TRow>(TableSchema<TRow> table)

@@ -41,8 +41,11 @@ public static class TableCatalog
     /// <summary>The table a processor replaces (its descriptor's).</summary>
     public static TableSchema OutputOf(ProcessorId processor) => ProcessorRegistry.Default.Of(processor).Output;
 
-    public static TableSchema FailuresOf(ProcessorId processor) =>
-        ProcessorRegistry.Default.Of(processor).Phase == ProcessorPhase.Analytics ? AnalyticsFailures : PrecomputeFailures;
+    public static TableSchema FailuresOf(ProcessorId processor) => FailureRowsOf(processor).Schema;
+
+    /// <summary>The failure table a processor's failures go to (its phase's), with its row type.</summary>
+    public static TableSchema<FailureRecord> FailureRowsOf(ProcessorId processor) =>
+        ProcessorRegistry.Default.Of(processor).Phase == ProcessorPhase.Analytics ? FailureRecord.Analytics : FailureRecord.Precompute;
 
     public static IReadOnlyList<TableSchema> All { get; } =
     [

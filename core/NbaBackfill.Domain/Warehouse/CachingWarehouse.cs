@@ -11,8 +11,10 @@ namespace NbaBackfill.Warehouse;
 /// a date this process writes. Typed whole rows are kept as the rows themselves and handed to every reader (rows are
 /// immutable records): one copy, few objects for the GC to trace. A whole-row read of a longer range from the same
 /// first date reads only the dates beyond the kept entry (the daily run reads its season's history up to today, and
-/// kept it up to yesterday). Only valid while this process is the warehouse's sole writer — true of the embedded
-/// DuckDB file, which one process at a time may open.
+/// kept it up to yesterday). It also keeps the last batch written to each output table, as written, and serves reads
+/// of that table from it (downstream processors, the run's reconciliation) when one count per date shows that the
+/// range holds exactly those rows (<see cref="WrittenHits"/>). Only valid while this process is the warehouse's sole
+/// writer — true of the embedded DuckDB file, which one process at a time may open.
 /// </summary>
 public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inner)
 {
@@ -28,24 +30,45 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     private readonly Dictionary<(string Table, string Shape, DateRange Range), Task> _rows = [];
     private readonly Lock _gate = new();
 
+    // The last batch written to each output table, with its rows per date. Set only by a write that ran alone for
+    // its table (no other write of it began while it ran), so its rows are what the table holds for its dates.
+    private readonly Dictionary<string, WrittenBatch> _written = [];
+    // Per output table: writes begun (a generation) and writes in flight.
+    private readonly Dictionary<string, (long Generation, int InFlight)> _writes = [];
+
+    private sealed record WrittenBatch(ProcessorResult Result, IReadOnlyDictionary<DateOnly, int> Counts);
+
     public int Hits { get; private set; }
+
+    /// <summary>Reads served from the last written batch of an output table.</summary>
+    public int WrittenHits { get; private set; }
 
     public override async Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
         WholeRowsCached.Contains(table.Name)
             ? Map(await SharedAsync(table, WholeRows, range, (r, innerCt) => Inner.ReadAsync(table, r, row => row.Values, innerCt), ct), map)
             : await Inner.ReadAsync(table, range, map, ct);
 
-    public override async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
-        TypedRowsCached.Contains(typeof(TRow))
-            ? await SharedAsync(table.Schema, TypedRows<TRow>.Shape, range, (r, innerCt) => Inner.ReadRowsAsync(table, r, innerCt), ct)
-            : await Inner.ReadRowsAsync(table, range, ct);
+    public override async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
+    {
+        // A written batch holds its table's own row type: the schema is the very one it was written with.
+        async Task<IReadOnlyList<TRow>> ReadAsync(DateRange r, CancellationToken innerCt) =>
+            await FromWrittenAsync(table.Schema, r, row => (TRow)row, innerCt) ?? await Inner.ReadRowsAsync(table, r, innerCt);
+        return TypedRowsCached.Contains(typeof(TRow))
+            ? await SharedAsync(table.Schema, TypedRows<TRow>.Shape, range, ReadAsync, ct)
+            : await ReadAsync(range, ct);
+    }
 
     public override async Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
-        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>
-        ProjectionsCached.Contains(table.Name)
-            ? Map(await SharedAsync(table, (distinct ? "distinct " : "") + string.Join(",", columns), range,
-                (r, innerCt) => Inner.ReadProjectedAsync(table, r, columns, distinct, row => row.Values, innerCt), ct), map)
-            : await Inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
+        TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct)
+    {
+        // (distinct rows are left to the warehouse: a batch's projection may repeat)
+        async Task<IReadOnlyList<TOut>> ReadAsync<TOut>(DateRange r, Func<Row, TOut> m, CancellationToken innerCt) =>
+            (distinct ? null : await FromWrittenAsync(table, r, ProjectingSink.For(table, columns, m), innerCt))
+            ?? await Inner.ReadProjectedAsync(table, r, columns, distinct, m, innerCt);
+        return ProjectionsCached.Contains(table.Name)
+            ? Map(await SharedAsync(table, (distinct ? "distinct " : "") + string.Join(",", columns), range, (r, innerCt) => ReadAsync(r, row => row.Values, innerCt), ct), map)
+            : await ReadAsync(range, map, ct);
+    }
 
     private static List<T> Map<T>(IReadOnlyList<object?[]> rows, Func<Row, T> map) => rows.Select(v => map(new Row(v))).ToList();
 
@@ -53,6 +76,89 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     {
         public static readonly string Shape = $"(rows of {typeof(TRow).FullName})";
     }
+
+    /// <summary>
+    /// The range's rows of the last batch written to <paramref name="table"/>, or null when the table may hold others
+    /// there: every date of the range with rows must be one of the batch's, with as many rows as it wrote (one GROUP BY
+    /// of the partition column; no write of the table may begin meanwhile).
+    /// </summary>
+    private async Task<IReadOnlyList<T>?> FromWrittenAsync<T>(TableSchema table, DateRange range, Func<IOutputRow, T> select, CancellationToken ct)
+    {
+        WrittenBatch? batch;
+        long generation;
+        lock (_gate)
+        {
+            if (!_written.TryGetValue(table.Name, out batch) || !ReferenceEquals(batch.Result.Table, table)) return null;
+            generation = _writes.GetValueOrDefault(table.Name).Generation;
+        }
+        var stored = await Inner.CountByDateAsync(table, range, ct);
+        lock (_gate)
+        {
+            if (_writes.GetValueOrDefault(table.Name).Generation != generation || !ReferenceEquals(_written.GetValueOrDefault(table.Name), batch)) return null;
+        }
+        if (stored.Any(d => batch.Counts.GetValueOrDefault(d.Key) != d.Value)) return null;
+        if (batch.Counts.Any(d => range.Contains(d.Key) && d.Value > 0 && !stored.ContainsKey(d.Key))) return null;
+        var rows = new List<T>();
+        foreach (var row in batch.Result.Rows)
+        {
+            if (range.Contains(row.Date)) rows.Add(select(row));
+        }
+        lock (_gate) WrittenHits++;
+        return rows;
+    }
+
+    /// <summary>Puts a written row's projected columns at their schema indexes, boxed as the adapters box them.</summary>
+    private sealed class ProjectingSink : IValueSink
+    {
+        private readonly bool[] _wanted;
+        private object?[] _values = [];
+        private int _column;
+
+        private ProjectingSink(TableSchema table, IReadOnlyList<string> columns)
+        {
+            var indexes = columns.Select(table.IndexOf).ToArray();
+            _wanted = new bool[indexes.Max() + 1];
+            foreach (var i in indexes) _wanted[i] = true;
+        }
+
+        public static Func<IOutputRow, T> For<T>(TableSchema table, IReadOnlyList<string> columns, Func<Row, T> map)
+        {
+            var sink = new ProjectingSink(table, columns);
+            return row => map(new Row(sink.Project(row)));
+        }
+
+        private object?[] Project(ITableRow row)
+        {
+            (_values, _column) = (new object?[_wanted.Length], 0);
+            row.WriteTo(this, _wanted.Length);
+            return _values;
+        }
+
+        private void Put(object? value)
+        {
+            if (_wanted[_column]) _values[_column] = value;
+            _column++;
+        }
+
+        public void Null() => Put(null);
+
+        public void String(string value) => Put(value);
+
+        public void Int64(long value) => Put(_wanted[_column] ? value : null);
+
+        public void Float64(double value) => Put(_wanted[_column] ? value : null);
+
+        public void Bool(bool value) => Put(_wanted[_column] ? value : null);
+
+        public void Date(DateOnly value) => Put(_wanted[_column] ? value : null);
+
+        public void Timestamp(DateTimeOffset value) => Put(_wanted[_column] ? value : null);
+
+        public void Float64s(IReadOnlyList<double> values) => Put(_wanted[_column] ? values.ToArray() : null);
+
+        public void Strings(IReadOnlyList<string> values) => Put(_wanted[_column] ? values.ToArray() : null);
+    }
+
 
     private async Task<IReadOnlyList<TRow>> SharedAsync<TRow>(
         TableSchema table, string shape, DateRange range, Func<DateRange, CancellationToken, Task<IReadOnlyList<TRow>>> read, CancellationToken ct)
@@ -141,9 +247,46 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     {
         // A partition replace changes its dates only (and any date a row carries, should one lie outside them).
         var written = result.Dates.Concat(result.Rows.Select(r => r.Date)).ToHashSet();
-        Forget(written, result.Table.Name);
-        await Inner.ReplaceOutputAsync(result, now, ct);
-        Forget(written, result.Table.Name);
+        var name = result.Table.Name;
+        var (alone, generation) = BeginWrite(name);
+        var succeeded = false;
+        try
+        {
+            Forget(written, name);
+            await Inner.ReplaceOutputAsync(result, now, ct);
+            Forget(written, name);
+            succeeded = true;
+        }
+        finally
+        {
+            // Kept only if this write ran alone and replaced every date its rows carry.
+            EndWrite(name, generation, succeeded && alone && written.Count == result.Dates.Count
+                ? new WrittenBatch(result, result.Rows.CountBy(r => r.Date).ToDictionary())
+                : null);
+        }
+    }
+
+    /// <summary>A write of the table begins: no batch of it is served until one is kept again.</summary>
+    private (bool Alone, long Generation) BeginWrite(string table)
+    {
+        lock (_gate)
+        {
+            _written.Remove(table);
+            var (begun, inFlight) = _writes.GetValueOrDefault(table);
+            _writes[table] = (begun + 1, inFlight + 1);
+            return (inFlight == 0, begun + 1);
+        }
+    }
+
+    /// <summary>A write of the table ended; <paramref name="keep"/> is kept if no other write of the table began since.</summary>
+    private void EndWrite(string table, long generation, WrittenBatch? keep)
+    {
+        lock (_gate)
+        {
+            var (begun, inFlight) = _writes[table];
+            _writes[table] = (begun, inFlight - 1);
+            if (keep is not null && begun == generation) _written[table] = keep;
+        }
     }
 
     public override async Task ReplaceRawAsync(Versions.RawLoad load, CancellationToken ct)
@@ -155,8 +298,16 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
 
     public override async Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
     {
-        Forget(table.Name);
-        await Inner.UpsertAsync(table, rows, ct);
-        Forget(table.Name);
+        var (_, generation) = BeginWrite(table.Name);
+        try
+        {
+            Forget(table.Name);
+            await Inner.UpsertAsync(table, rows, ct);
+            Forget(table.Name);
+        }
+        finally
+        {
+            EndWrite(table.Name, generation, null);
+        }
     }
 }
