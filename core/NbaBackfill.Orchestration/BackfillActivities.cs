@@ -89,7 +89,9 @@ public sealed partial class BackfillActivities(
         input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == NodeStatus.Running).Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
         // A node this run already succeeded keeps its row (and counts): a redelivery that finds it fresh reports it
         // from that row, however many times the activity was cut short in between.
-        await WriteStatusAsync(input, input.Dates.Where(d => previous.GetValueOrDefault(d) is not { Status: NodeStatus.Succeeded })
+        // The 'running' rows are written while the processor reads and computes (neither looks at them), and before
+        // anything the batch writes: a crash after that write still finds them.
+        var running = WriteStatusAsync(input, input.Dates.Where(d => previous.GetValueOrDefault(d) is not { Status: NodeStatus.Succeeded })
             .Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written before the node versions: once a node looks fresh, its status already says so.
@@ -101,7 +103,27 @@ public sealed partial class BackfillActivities(
                 started, time.GetUtcNow(), ct, recorded);
         }
         // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
-        var run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, WriteSucceededAsync);
+        VersionedRun run;
+        try
+        {
+#pragma warning disable VSTHRD003 // 'running' was started by this activity above (a worker thread, no synchronization context to deadlock on)
+            run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, WriteSucceededAsync, () => running);
+#pragma warning restore VSTHRD003
+        }
+        catch
+        {
+            // Never leave the 'running' write behind: landing after the failure is recorded, it would overwrite it.
+            try
+            {
+                await running;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The processor's exception is the one to report (the retry writes the rows again).
+            }
+            throw;
+        }
+        await running;
         var result = run.Result;
         // A fresh node this run already computed (a redelivered activity) stays succeeded, with its counts.
         var done = run.Fresh.Where(d => previous.GetValueOrDefault(d) is { Status: NodeStatus.Succeeded }).ToDictionary(d => d, d => previous[d]);

@@ -52,6 +52,70 @@ public sealed class BackfillActivitiesTests
         }
     }
 
+    [Fact]
+    public async Task The_running_rows_written_while_the_batch_computes_land_before_its_output_and_before_a_failure_surfaces()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nba-running-" + Path.GetRandomFileName());
+        try
+        {
+            await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
+            await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+            var day = new DateOnly(2021, 11, 1);
+            const string RunId = "bf-20211101-20211101-pgs";
+            var started = day.ToDateTime(TimeOnly.MinValue);
+            await new BackfillActivities(warehouse, TimeProvider.System).PlanAsync(new PlanInput(RunId, new BackfillRequest(day, day, [ProcessorId.PGS]), "test", started));
+            var batch = new BatchInput(RunId, ProcessorId.PGS, [day], [0], 1, started);
+
+            // The status write is slow: the output still waits for it.
+            var slow = new SlowStatusWrites(warehouse);
+            Assert.True(Assert.Single((await new BackfillActivities(slow, TimeProvider.System).ProcessBatchAsync(batch)).Outcomes).Succeeded);
+            Assert.Equal(["status running", "output", "status succeeded", "versions"], slow.Writes.Take(4));
+
+            // A batch whose output fails reports the failure only once its 'running' rows are in.
+            var next = day.AddDays(1);
+            const string NextRunId = "bf-20211102-20211102-pgs";
+            await new BackfillActivities(warehouse, TimeProvider.System).PlanAsync(new PlanInput(NextRunId, new BackfillRequest(next, next, [ProcessorId.PGS]), "test", started));
+            var failing = new SlowStatusWrites(warehouse) { FailOutput = true };
+            await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                new BackfillActivities(failing, TimeProvider.System).ProcessBatchAsync(new BatchInput(NextRunId, ProcessorId.PGS, [next], [0], 1, started)));
+            Assert.Equal(["status running"], failing.Writes);
+            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", NextRunId, CancellationToken.None))));
+            Assert.Equal((NodeStatus.Running, 1), (status.Status, status.Attempt));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Status writes that take a while; the order in which writes land.</summary>
+    private sealed class SlowStatusWrites(IWarehouse inner) : DelegatingWarehouse(inner)
+    {
+        public List<string> Writes { get; } = [];
+
+        public bool FailOutput { get; init; }
+
+        public override async Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
+        {
+            if (table == TableCatalog.BackfillStatus) await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+            await base.UpsertAsync(table, rows, ct);
+            var what = table == TableCatalog.BackfillStatus ? "status " + ((StatusRow)rows[0]).Status.ToString().ToLowerInvariant() : "versions";
+            lock (Writes) Writes.Add(what);
+        }
+
+        public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
+        {
+            lock (Writes)
+            {
+                if (FailOutput) throw new InvalidOperationException("output refused");
+                Writes.Add("output");
+            }
+            await base.ReplaceOutputAsync(result, now, ct);
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>A delivery killed right after its first write: that write happened, nothing after it did.</summary>
     private sealed class KilledAfterFirstWrite(IWarehouse inner) : DelegatingWarehouse(inner)
     {

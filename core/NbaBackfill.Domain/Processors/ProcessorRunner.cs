@@ -25,9 +25,10 @@ public static class ProcessorRunner
     /// computed nor written. The versions are written last (after the output and <paramref name="beforeVersions"/>, the
     /// activity's status rows): a crash before leaves the node stale (it is computed again), never fresh with old rows.
     /// </summary>
+    /// <param name="beforeOutput">A write under way (the activity's 'running' rows) that must land before the output's.</param>
     public static async Task<VersionedRun> RunVersionedAsync(
         ProcessorId processor, IWarehouse warehouse, IReadOnlyList<DateOnly> dates, RunStamp stamp, CodeVersions code, bool force,
-        CancellationToken ct, Func<ProcessorResult, IReadOnlyList<DateOnly>, Task>? beforeVersions = null)
+        CancellationToken ct, Func<ProcessorResult, IReadOnlyList<DateOnly>, Task>? beforeVersions = null, Func<Task>? beforeOutput = null)
     {
         var context = await VersionContext.ReadAsync(warehouse, new DateRange(dates.Min(), dates.Max()), code, ct);
         var stale = dates.Where(d => force || !context.IsGameDate(d) || context.Reasons(processor, d).Count > 0).Order().ToList();
@@ -41,8 +42,15 @@ public static class ProcessorRunner
             Rows = computed.Rows.Where(r => only.Contains(r.Date)).ToList(),
             Failures = computed.Failures.Where(f => only.Contains(f.AnalysisDate)).ToList(),
         };
-        // The output versions are hashed while the warehouse writes the rows: both only read the result.
-        var hashing = Task.Run(() => OutputVersion.PerDate(result, stale.Where(context.IsGameDate)), ct);
+        // The output versions are hashed, and the nodes' input fingerprints (their version rows' other half) computed,
+        // while the warehouse writes the rows: all of it only reads the result and the context.
+        var hashing = Task.Run(() =>
+        {
+            var gameDates = stale.Where(context.IsGameDate).ToList();
+            foreach (var d in gameDates) context.Fingerprint(processor, d);
+            return OutputVersion.PerDate(result, gameDates);
+        }, ct);
+        if (beforeOutput is not null) await beforeOutput();
         await warehouse.ReplaceOutputAsync(result, stamp.CreatedAt, ct);
         if (beforeVersions is not null) await beforeVersions(result, stale);
         var versions = await hashing;
