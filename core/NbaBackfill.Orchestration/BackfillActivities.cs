@@ -94,20 +94,21 @@ public sealed partial class BackfillActivities(
         var running = WriteStatusAsync(input, input.Dates.Where(d => previous.GetValueOrDefault(d) is not { Status: NodeStatus.Succeeded })
             .Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
         Dictionary<DateOnly, int> rows = [], failures = [];
-        // Succeeded rows are written before the node versions: once a node looks fresh, its status already says so.
-        async Task WriteSucceededAsync(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
+        // Succeeded rows are written with the output, before the node versions: once a node looks fresh, its status
+        // already says so.
+        TableRows SucceededRows(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
         {
             rows = computed.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
             failures = computed.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
-            await WriteStatusAsync(input, computedDates.Where(input.Dates.Contains).Select(d => (d, NodeStatus.Succeeded, (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))),
-                started, time.GetUtcNow(), ct, recorded);
+            return new TableRows(TableCatalog.BackfillStatus, StatusRowsOf(input, computedDates.Where(input.Dates.Contains)
+                .Select(d => (d, NodeStatus.Succeeded, (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow()));
         }
         // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
         VersionedRun run;
         try
         {
 #pragma warning disable VSTHRD003 // 'running' was started by this activity above (a worker thread, no synchronization context to deadlock on)
-            run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, WriteSucceededAsync, () => running);
+            run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, SucceededRows, () => running);
 #pragma warning restore VSTHRD003
         }
         catch
@@ -209,9 +210,13 @@ public sealed partial class BackfillActivities(
     private static async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, NodeStatus Status, string? Error, int Rows, int Failures)> rows,
         DateTimeOffset started, DateTimeOffset? completed, CancellationToken ct, IWarehouse warehouse)
     {
-        var statuses = rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures)).ToList();
+        var statuses = StatusRowsOf(input, rows, started, completed);
         if (statuses.Count > 0) await warehouse.UpsertAsync(TableCatalog.BackfillStatus, statuses, ct);
     }
+
+    private static List<ITableRow> StatusRowsOf(BatchInput input, IEnumerable<(DateOnly Date, NodeStatus Status, string? Error, int Rows, int Failures)> rows,
+        DateTimeOffset started, DateTimeOffset? completed) =>
+        [.. rows.Select(r => (ITableRow)new StatusRow(input.RunId, input.Processor.ToString(), r.Date, r.Status, r.Error, input.Attempt, started, completed, r.Rows, r.Failures))];
 
     private static RunRow RunRowOf(string runId, BackfillRequest r, string engine, RunStatus status, DateTimeOffset started, DateTimeOffset? completed, string? summary) =>
         new(runId, r.From, r.To, string.Join(",", r.Processors), JsonSerializer.Serialize(new { r.OnFailure, r.MaxParallel, r.BatchSize, r.Preflight, r.Force }),

@@ -97,6 +97,30 @@ internal sealed class RecordingWarehouse(IWarehouse inner, TimeProvider time) : 
     public override Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>
         MeasureAsync("replace", result.Table.Name, async () => { await base.ReplaceOutputAsync(result, now, ct); return result.Rows.Count + result.Failures.Count; }, n => n);
 
+    /// <summary>One call, measured as the replace; each upsert it made is recorded too, timed from when its rows were ready.</summary>
+    public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
+    {
+        IReadOnlyList<TableRows> upserts = [];
+        var ready = default(DateTimeOffset);
+        await MeasureAsync("replace", result.Table.Name, async () =>
+        {
+            await Inner.ReplaceOutputAsync(result, now, async () =>
+            {
+                upserts = await then();
+                ready = time.GetUtcNow();
+                return upserts;
+            }, ct);
+            return result.Rows.Count + result.Failures.Count;
+        }, n => n);
+        var done = time.GetUtcNow();
+        foreach (var u in upserts.Where(u => u.Rows.Count > 0))
+        {
+            NbaTelemetry.WarehouseCallDuration.Record((done - ready).TotalMilliseconds,
+                new KeyValuePair<string, object?>("operation", "upsert"), new KeyValuePair<string, object?>("table", u.Table.Name));
+            lock (_calls) _calls.Add(new WarehouseCall("upsert", u.Table.Name, u.Rows.Count, ready.UtcDateTime, done.UtcDateTime));
+        }
+    }
+
     public override Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) =>
         MeasureAsync("upsert", table.Name, async () => { await base.UpsertAsync(table, rows, ct); return rows.Count; }, n => n);
 

@@ -243,60 +243,72 @@ public sealed class DuckDbWarehouse : IWarehouse
         }, ct);
 
     public Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(async (conn, tx) =>
-        {
-            if (result.Dates.Count == 0)
-            {
-                return;
-            }
-            var dates = string.Join(",", result.Dates.Select(d => $"'{DateRange.Format(d)}'"));
-            var table = result.Table;
-            await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE {table.PartitionColumn} IN ({dates})", ct);
-            Append(conn, table, result.Rows);
+        WriteAsync((conn, _) => ReplaceOutputOnAsync(conn, result, now, ct), ct);
 
-            var failures = TableCatalog.FailuresOf(result.Processor);
-            var filter = $"processor_name = '{result.Processor}' AND analysis_date IN ({dates}) AND resolution_status <> '{ResolutionStatus.Resolved}'";
-            var existing = await QueryOnAsync(conn, failures, $"SELECT {DuckDbSql.Columns(failures)} FROM {failures.Name} WHERE {filter}", [], FailureRecord.From, ct);
-            // Only the entities of open failures can be resolved by a row: no set of the whole result's keys.
-            var open = existing.Select(f => (f.AnalysisDate, f.EntityId)).ToHashSet();
-            var withRows = open.Count == 0 ? open : result.Rows.Select(r => (r.Date, r.EntityId)).Where(open.Contains).ToHashSet();
-            var merged = FailureReplacement.Merge(existing, result.Failures, withRows, now);
-            await ExecAsync(conn, $"DELETE FROM {failures.Name} WHERE {filter}", ct);
-            Append(conn, failures, merged);
+    /// <summary>The output, then the rows that say it is there, in one transaction: both land, or neither.</summary>
+    public Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct) =>
+        WriteAsync(async (conn, _) =>
+        {
+            await ReplaceOutputOnAsync(conn, result, now, ct);
+            foreach (var rows in await then()) await UpsertOnAsync(conn, rows.Table, rows.Rows, ct);
         }, ct);
+
+    private static async Task ReplaceOutputOnAsync(DuckDBConnection conn, ProcessorResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        if (result.Dates.Count == 0)
+        {
+            return;
+        }
+        var dates = string.Join(",", result.Dates.Select(d => $"'{DateRange.Format(d)}'"));
+        var table = result.Table;
+        await ExecAsync(conn, $"DELETE FROM {table.Name} WHERE {table.PartitionColumn} IN ({dates})", ct);
+        Append(conn, table, result.Rows);
+
+        var failures = TableCatalog.FailuresOf(result.Processor);
+        var filter = $"processor_name = '{result.Processor}' AND analysis_date IN ({dates}) AND resolution_status <> '{ResolutionStatus.Resolved}'";
+        var existing = await QueryOnAsync(conn, failures, $"SELECT {DuckDbSql.Columns(failures)} FROM {failures.Name} WHERE {filter}", [], FailureRecord.From, ct);
+        // Only the entities of open failures can be resolved by a row: no set of the whole result's keys.
+        var open = existing.Select(f => (f.AnalysisDate, f.EntityId)).ToHashSet();
+        var withRows = open.Count == 0 ? open : result.Rows.Select(r => (r.Date, r.EntityId)).Where(open.Contains).ToHashSet();
+        var merged = FailureReplacement.Merge(existing, result.Failures, withRows, now);
+        await ExecAsync(conn, $"DELETE FROM {failures.Name} WHERE {filter}", ct);
+        Append(conn, failures, merged);
+    }
 
     public Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) =>
-        WriteAsync(async (conn, tx) =>
+        WriteAsync((conn, _) => UpsertOnAsync(conn, table, rows, ct), ct);
+
+    private static async Task UpsertOnAsync(DuckDBConnection conn, TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        if (rows.Count <= SmallUpsert)
         {
-            if (rows.Count == 0) return;
-            if (rows.Count <= SmallUpsert)
+            // A few rows (an activity's status and version rows): their keys deleted by value, then the rows
+            // appended. A staging table costs four statements and two catalog changes more per call.
+            var keys = table.Key.Select(table.IndexOf).ToArray();
+            await using var delete = conn.CreateCommand();
+            var matches = rows.Select(row =>
             {
-                // A few rows (an activity's status and version rows): their keys deleted by value, then the rows
-                // appended. A staging table costs four statements and two catalog changes more per call.
-                var keys = table.Key.Select(table.IndexOf).ToArray();
-                await using var delete = conn.CreateCommand();
-                var matches = rows.Select(row =>
+                var values = row.ToValues();
+                return "(" + string.Join(" AND ", keys.Select(k =>
                 {
-                    var values = row.ToValues();
-                    return "(" + string.Join(" AND ", keys.Select(k =>
-                    {
-                        delete.Parameters.Add(new DuckDBParameter(values[k] ?? DBNull.Value));
-                        return $"{table.Columns[k].Name} = ${delete.Parameters.Count}";
-                    })) + ")";
-                }).ToList();
-                delete.CommandText = $"DELETE FROM {table.Name} WHERE {string.Join(" OR ", matches)}";
-                await delete.ExecuteNonQueryAsync(ct);
-                Append(conn, table, rows);
-                return;
-            }
-            var staging = $"staging_{table.Name}";
-            await ExecAsync(conn, $"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT * FROM {table.Name} LIMIT 0", ct);
-            Append(conn, table with { Name = staging }, rows);
-            var match = string.Join(" AND ", table.Key.Select(k => $"{table.Name}.{k} = {staging}.{k}"));
-            await ExecAsync(conn, $"DELETE FROM {table.Name} USING {staging} WHERE {match}", ct);
-            await ExecAsync(conn, $"INSERT INTO {table.Name} SELECT * FROM {staging}", ct);
-            await ExecAsync(conn, $"DROP TABLE {staging}", ct);
-        }, ct);
+                    delete.Parameters.Add(new DuckDBParameter(values[k] ?? DBNull.Value));
+                    return $"{table.Columns[k].Name} = ${delete.Parameters.Count}";
+                })) + ")";
+            }).ToList();
+            delete.CommandText = $"DELETE FROM {table.Name} WHERE {string.Join(" OR ", matches)}";
+            await delete.ExecuteNonQueryAsync(ct);
+            Append(conn, table, rows);
+            return;
+        }
+        var staging = $"staging_{table.Name}";
+        await ExecAsync(conn, $"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT * FROM {table.Name} LIMIT 0", ct);
+        Append(conn, table with { Name = staging }, rows);
+        var match = string.Join(" AND ", table.Key.Select(k => $"{table.Name}.{k} = {staging}.{k}"));
+        await ExecAsync(conn, $"DELETE FROM {table.Name} USING {staging} WHERE {match}", ct);
+        await ExecAsync(conn, $"INSERT INTO {table.Name} SELECT * FROM {staging}", ct);
+        await ExecAsync(conn, $"DROP TABLE {staging}", ct);
+    }
 
     public async Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
     {

@@ -88,6 +88,29 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_output_and_the_rows_that_say_it_is_there_land_together_or_not_at_all()
+    {
+        var ct = CancellationToken.None;
+        await _warehouse.ReplaceRawSeasonAsync(MiniSeason.Daily(3).Parse(), "mini", Fixtures.Stamp.CreatedAt, ct);
+        var day = DateRange.Single(MiniSeason.Day1);
+        var computed = await ProcessorRunner.ComputeAsync(ProcessorId.PGS, _warehouse, day, Fixtures.Stamp, ct);
+        var now = Fixtures.Stamp.CreatedAt;
+        var version = new Versions.NodeVersionRow(ProcessorId.PGS, MiniSeason.Day1, 1, "raw", "upstream", "output", "run", now, now);
+        IWarehouseReader reader = _warehouse;
+
+        // The version rows cannot be made (the hash failed, the process is stopping): the output written before them
+        // in the same transaction is not there either.
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _warehouse.ReplaceOutputAsync(computed, now, () => throw new InvalidOperationException("no versions"), ct));
+        Assert.Empty(await reader.ReadRowsAsync(PgsRow.Table, day, ct));
+        Assert.Empty(await reader.ReadRowsAsync(Versions.NodeVersionRow.Table, day, ct));
+
+        await _warehouse.ReplaceOutputAsync(computed, now, () => Task.FromResult<IReadOnlyList<TableRows>>([new(TableCatalog.NodeVersions, [version])]), ct);
+        Assert.Equal(8, (await reader.ReadRowsAsync(PgsRow.Table, day, ct)).Count);
+        Assert.Equal("output", Assert.Single(await reader.ReadRowsAsync(Versions.NodeVersionRow.Table, day, ct)).OutputVersion);
+    }
+
+    [Fact]
     public async Task Full_season_loads_processes_and_reconciles_clean_and_a_rerun_is_byte_identical()
     {
         await _warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);

@@ -22,13 +22,15 @@ public static class ProcessorRunner
     /// <summary>
     /// Runs the stale dates of <paramref name="dates"/> (all of them when forced) in one set-based pass over the span
     /// of those dates, replaces exactly them, and records each computed node's version. Fresh dates are neither
-    /// computed nor written. The versions are written last (after the output and <paramref name="beforeVersions"/>, the
-    /// activity's status rows): a crash before leaves the node stale (it is computed again), never fresh with old rows.
+    /// computed nor written. The versions are written with the output, in its transaction where the warehouse has one,
+    /// else after it and after <paramref name="beforeVersions"/> (the activity's status rows): a crash never leaves a node
+    /// fresh with old rows (a node whose version is not written is stale, and computed again).
     /// </summary>
+    /// <param name="beforeVersions">Rows written with the output, before the versions (the batch's 'succeeded' status).</param>
     /// <param name="beforeOutput">A write under way (the activity's 'running' rows) that must land before the output's.</param>
     public static async Task<VersionedRun> RunVersionedAsync(
         ProcessorId processor, IWarehouse warehouse, IReadOnlyList<DateOnly> dates, RunStamp stamp, CodeVersions code, bool force,
-        CancellationToken ct, Func<ProcessorResult, IReadOnlyList<DateOnly>, Task>? beforeVersions = null, Func<Task>? beforeOutput = null)
+        CancellationToken ct, Func<ProcessorResult, IReadOnlyList<DateOnly>, TableRows>? beforeVersions = null, Func<Task>? beforeOutput = null)
     {
         var context = await VersionContext.ReadAsync(warehouse, new DateRange(dates.Min(), dates.Max()), code, ct);
         var stale = dates.Where(d => force || !context.IsGameDate(d) || context.Reasons(processor, d).Count > 0).Order().ToList();
@@ -51,12 +53,16 @@ public static class ProcessorRunner
             return OutputVersion.PerDate(result, gameDates);
         }, ct);
         if (beforeOutput is not null) await beforeOutput();
-        await warehouse.ReplaceOutputAsync(result, stamp.CreatedAt, ct);
-        if (beforeVersions is not null) await beforeVersions(result, stale);
-        var versions = await hashing;
-        var rows = versions
-            .Select(v => (ITableRow)context.Record(processor, v.Key, v.Value, stamp.RunId, stamp.CreatedAt)).ToList();
-        await warehouse.UpsertAsync(TableCatalog.NodeVersions, rows, ct);
+        await warehouse.ReplaceOutputAsync(result, stamp.CreatedAt, async () =>
+        {
+            var status = beforeVersions?.Invoke(result, stale);
+#pragma warning disable VSTHRD003 // 'hashing' was started above by this method, on the thread pool (no context to deadlock on)
+            var versions = await hashing;
+#pragma warning restore VSTHRD003
+            TableRows recorded = new(TableCatalog.NodeVersions,
+                [.. versions.Select(v => (ITableRow)context.Record(processor, v.Key, v.Value, stamp.RunId, stamp.CreatedAt))]);
+            return status is null ? [recorded] : [status, recorded];
+        }, ct);
         return new VersionedRun(result, fresh);
     }
 }

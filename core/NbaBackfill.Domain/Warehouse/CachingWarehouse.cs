@@ -243,7 +243,31 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
 
     private void Forget(params string[] tables) => Forget(null, tables);
 
-    public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
+    public override Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct) =>
+        ReplaceAsync(result, () => Inner.ReplaceOutputAsync(result, now, ct));
+
+    public override Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
+    {
+        var upserted = new List<string>();
+        return ReplaceAsync(result, async () =>
+        {
+            await Inner.ReplaceOutputAsync(result, now, async () =>
+            {
+                var rows = await then();
+                // The upserted tables change in the same transaction: no batch of theirs is served from here on.
+                foreach (var table in rows.Select(r => r.Table.Name))
+                {
+                    EndWrite(table, BeginWrite(table).Generation, null);
+                    upserted.Add(table);
+                }
+                return rows;
+            }, ct);
+            if (upserted.Count > 0) Forget([.. upserted]);
+        });
+    }
+
+    /// <summary>A partition replace of the result's table by <paramref name="write"/>, and what it keeps.</summary>
+    private async Task ReplaceAsync(ProcessorResult result, Func<Task> write)
     {
         // A partition replace changes its dates only (and any date a row carries, should one lie outside them).
         var written = result.Dates.Concat(result.Rows.Select(r => r.Date)).ToHashSet();
@@ -253,7 +277,7 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         try
         {
             Forget(written, name);
-            await Inner.ReplaceOutputAsync(result, now, ct);
+            await write();
             Forget(written, name);
             succeeded = true;
         }

@@ -37,6 +37,13 @@ public sealed class FaultInjectingWarehouse(IWarehouse inner, double transientRa
         await Inner.ReplaceOutputAsync(result, now, ct);
     }
 
+    public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
+    {
+        if (PermanentFault?.Invoke(result) is { } e) throw e;
+        MaybeFail($"replace {result.Processor}");
+        await Inner.ReplaceOutputAsync(result, now, then, ct);
+    }
+
     public override Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
     {
         MaybeFail($"upsert {table.Name}");

@@ -29,6 +29,18 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// </summary>
     Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Replaces the output as <see cref="ReplaceOutputAsync(ProcessorResult, DateTimeOffset, CancellationToken)"/> does,
+    /// then upserts the rows <paramref name="then"/> gives (a batch's succeeded status and its nodes' versions: rows
+    /// that say the output is there), in the output's transaction where the warehouse can, else right after it, in that
+    /// order. <paramref name="then"/> is called once the output is written (what it hashes may overlap the write).
+    /// </summary>
+    async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
+    {
+        await ReplaceOutputAsync(result, now, ct);
+        foreach (var rows in await then()) await UpsertAsync(rows.Table, rows.Rows, ct);
+    }
+
     Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct);
 
     /// <summary>All rows of a table (optionally one partition range), ordered by the table's key.</summary>
@@ -66,6 +78,9 @@ public static class WarehouseExtensions
     public static Task ReplaceRawSeasonAsync(this IWarehouse warehouse, RawSeason season, string source, DateTimeOffset loadedAt, CancellationToken ct) =>
         warehouse.ReplaceRawAsync(new RawLoad(season, null, source, loadedAt), ct);
 }
+
+/// <summary>Rows to upsert into one table.</summary>
+public sealed record TableRows(TableSchema Table, IReadOnlyList<ITableRow> Rows);
 
 /// <summary>One group of <see cref="IWarehouse.CountGroupsAsync"/>: its values of the grouping columns, and its row count.</summary>
 public sealed record GroupCount(IReadOnlyList<object?> Keys, long Count);
