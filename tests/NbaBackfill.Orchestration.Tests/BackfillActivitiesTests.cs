@@ -17,12 +17,8 @@ public sealed class BackfillActivitiesTests
         {
             await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
             await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-            var day = new DateOnly(2021, 11, 1);
-            const string RunId = "bf-20211101-20211101-pgs";
-            var started = day.ToDateTime(TimeOnly.MinValue);
+            var batch = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 1));
             var activities = new BackfillActivities(warehouse, TimeProvider.System);
-            await activities.PlanAsync(new PlanInput(RunId, new BackfillRequest(day, day, [ProcessorId.PGS]), "test", started));
-            var batch = new BatchInput(RunId, ProcessorId.PGS, [day], [0], 1, started);
 
             // The first delivery computes and commits, but its completion is lost (the worker is killed).
             var first = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
@@ -43,7 +39,7 @@ public sealed class BackfillActivitiesTests
             // The delivery that completes finds the node fresh, computed by this very run: it stays succeeded, with its counts.
             var last = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
             Assert.Equal(first, last);
-            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", RunId, CancellationToken.None))));
+            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", batch.RunId, CancellationToken.None))));
             Assert.Equal((NodeStatus.Succeeded, first.Rows, first.Failures), (status.Status, status.RowsWritten, status.FailuresWritten));
         }
         finally
@@ -60,11 +56,7 @@ public sealed class BackfillActivitiesTests
         {
             await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
             await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-            var day = new DateOnly(2021, 11, 1);
-            const string RunId = "bf-20211101-20211101-pgs";
-            var started = day.ToDateTime(TimeOnly.MinValue);
-            await new BackfillActivities(warehouse, TimeProvider.System).PlanAsync(new PlanInput(RunId, new BackfillRequest(day, day, [ProcessorId.PGS]), "test", started));
-            var batch = new BatchInput(RunId, ProcessorId.PGS, [day], [0], 1, started);
+            var batch = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 1));
 
             // The status write is slow: the output still waits for it.
             var slow = new SlowStatusWrites(warehouse);
@@ -72,20 +64,26 @@ public sealed class BackfillActivitiesTests
             Assert.Equal(["status running", "output", "status succeeded", "versions"], slow.Writes.Take(4));
 
             // A batch whose output fails reports the failure only once its 'running' rows are in.
-            var next = day.AddDays(1);
-            const string NextRunId = "bf-20211102-20211102-pgs";
-            await new BackfillActivities(warehouse, TimeProvider.System).PlanAsync(new PlanInput(NextRunId, new BackfillRequest(next, next, [ProcessorId.PGS]), "test", started));
+            var next = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 2));
             var failing = new SlowStatusWrites(warehouse) { FailOutput = true };
-            await Assert.ThrowsAsync<InvalidOperationException>(() =>
-                new BackfillActivities(failing, TimeProvider.System).ProcessBatchAsync(new BatchInput(NextRunId, ProcessorId.PGS, [next], [0], 1, started)));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => new BackfillActivities(failing, TimeProvider.System).ProcessBatchAsync(next));
             Assert.Equal(["status running"], failing.Writes);
-            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", NextRunId, CancellationToken.None))));
+            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", next.RunId, CancellationToken.None))));
             Assert.Equal((NodeStatus.Running, 1), (status.Status, status.Attempt));
         }
         finally
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Plans a one-day PGS run of <paramref name="day"/>; its one batch.</summary>
+    private static async Task<BatchInput> PlanPgsDayAsync(IWarehouse warehouse, DateOnly day)
+    {
+        var runId = $"bf-{day:yyyyMMdd}-{day:yyyyMMdd}-pgs";
+        var started = day.ToDateTime(TimeOnly.MinValue);
+        await new BackfillActivities(warehouse, TimeProvider.System).PlanAsync(new PlanInput(runId, new BackfillRequest(day, day, [ProcessorId.PGS]), "test", started));
+        return new BatchInput(runId, ProcessorId.PGS, [day], [0], 1, started);
     }
 
     /// <summary>Status writes that take a while; the order in which writes land.</summary>
