@@ -70,13 +70,14 @@ public sealed class BigQueryResilienceTests
     [Fact]
     public async Task Writers_on_one_table_at_once_all_land_taking_turns_in_process_and_retrying_across_processes()
     {
-        // Backoff long enough to outlast the other process's queue of writes on a busy machine: short first waits, and
-        // enough of them (doubling) to span seconds, as production's 1 s base spans a minute.
-        await using var bed = await BigQueryTestbed.StartAsync(o => o with { RetryBaseDelay = TimeSpan.FromMilliseconds(25), MaxRetries = 10 });
+        // Backoff long enough to outlast the other process's queue of writes on a busy machine. An aborted job runs again
+        // at most five times (the client's own bound, whatever MaxRetries says), doubling from the base: 100 ms spans
+        // about three seconds, as production's 1 s base spans half a minute (25 ms spanned 0.8 s: too short on a loaded CI).
+        await using var bed = await BigQueryTestbed.StartAsync(o => o with { RetryBaseDelay = TimeSpan.FromMilliseconds(100), MaxRetries = 10 });
         bed.Fake.JobPendingPolls = 0;
         var tokens = new FixedToken(bed.Fake.IssueToken());
         await using var otherProcess = await BigQueryWarehouse.OpenAsync(
-            BigQueryTestbed.OptionsFor(bed.Fake) with { RetryBaseDelay = TimeSpan.FromMilliseconds(25), MaxRetries = 10 }, tokens, TimeProvider.System);
+            BigQueryTestbed.OptionsFor(bed.Fake) with { RetryBaseDelay = TimeSpan.FromMilliseconds(100), MaxRetries = 10 }, tokens, TimeProvider.System);
         var dates = Enumerable.Range(0, 12).Select(i => MiniSeason.Day1.AddDays(i)).ToList();
 
         // Twelve batches' failure writes into one failure table at once, from two "processes".
