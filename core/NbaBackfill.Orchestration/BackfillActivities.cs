@@ -54,11 +54,25 @@ public sealed partial class BackfillActivities(
         IWarehouse warehouse, BackfillRequest request, CodeVersions code, CancellationToken ct)
     {
         var versions = await VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), code, ct);
-        // Pre-flight skipped: the planner never asks what exists, so it is not read. Otherwise it asks only about the
-        // lookback edges of its calendar, all within the history the versions were read over.
-        IReadOnlySet<(ProcessorId, DateOnly)> processed = request.Preflight == PreflightMode.Skip
-            ? new HashSet<(ProcessorId, DateOnly)>()
-            : await warehouse.ReadProcessedNodesAsync(versions.History, ct);
+        // Pre-flight skipped: the planner never asks what exists, so it is not read. Otherwise it asks about the nodes
+        // it needs but does not plan, all within the history the versions were read over: usually only lookback nodes
+        // before the range (a whole-DAG backfill or daily run plans every node it needs inside it), so those are read
+        // first; a plan that asked about a node inside the range (a subset of processors, a retry's nodes) is made
+        // again from the whole history.
+        if (request.Preflight == PreflightMode.Skip) return (BackfillPlanner.Plan(request, versions.Calendar, (_, _) => false), versions);
+        var history = versions.History;
+        IReadOnlySet<(ProcessorId, DateOnly)> before = history.From < request.From
+            ? await warehouse.ReadProcessedNodesAsync(new DateRange(history.From, request.From.AddDays(-1)), ct)
+            : new HashSet<(ProcessorId, DateOnly)>();
+        var askedInRange = false;
+        var plan = BackfillPlanner.Plan(request, versions.Calendar, (p, d) =>
+        {
+            if (d < request.From) return before.Contains((p, d));
+            askedInRange = true;
+            return false;
+        });
+        if (!askedInRange) return (plan, versions);
+        var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
         return (BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d))), versions);
     }
 
@@ -81,42 +95,36 @@ public sealed partial class BackfillActivities(
         var recorded = new RecordingWarehouse(warehouse, time);
         using var scope = log?.BeginScope(new Dictionary<string, object> { ["RunId"] = input.RunId, ["InstanceId"] = input.RunId, ["Processor"] = input.Processor.ToString() });
         var range = new DateRange(input.Dates[0], input.Dates[^1]);
-        // A node still 'running' from an earlier try (retry after a fault, or a crash) counts one more attempt.
-        var previous = (await recorded.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, range, ct))
-            .Select(r => StatusRow.From(new Row(r)))
-            .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate))
-            .ToDictionary(s => s.TargetDate);
-        input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == NodeStatus.Running).Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
-        // A node this run already succeeded keeps its row (and counts): a redelivery that finds it fresh reports it
-        // from that row, however many times the activity was cut short in between.
-        // The 'running' rows are written while the processor reads and computes (neither looks at them), and before
-        // anything the batch writes: a crash after that write still finds them.
-        var running = WriteStatusAsync(input, input.Dates.Where(d => previous.GetValueOrDefault(d) is not { Status: NodeStatus.Succeeded })
-            .Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, recorded);
+        // The run's earlier statuses of these nodes are read and their 'running' rows written while the processor reads
+        // and computes (neither looks at them), and before anything the batch writes: a crash after that write still
+        // finds them.
+        var marking = MarkRunningAsync(input, started, recorded, ct);
+        var (marked, previous) = (input, new Dictionary<DateOnly, StatusRow>());
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written with the output, before the node versions: once a node looks fresh, its status
-        // already says so.
+        // already says so. (The output waits for the marking, so its attempt is known by then.)
         TableRows SucceededRows(ProcessorResult computed, IReadOnlyList<DateOnly> computedDates)
         {
-            rows = computed.Rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Count());
-            failures = computed.Failures.GroupBy(f => f.AnalysisDate).ToDictionary(g => g.Key, g => g.Count());
-            return new TableRows(TableCatalog.BackfillStatus, StatusRowsOf(input, computedDates.Where(input.Dates.Contains)
+            rows = CountsByDate(computed.Rows.Select(r => r.Date));
+            failures = CountsByDate(computed.Failures.Select(f => f.AnalysisDate));
+            return new TableRows(TableCatalog.BackfillStatus, StatusRowsOf(marked, computedDates.Where(input.Dates.Contains)
                 .Select(d => (d, NodeStatus.Succeeded, (string?)null, rows.GetValueOrDefault(d), failures.GetValueOrDefault(d))), started, time.GetUtcNow()));
         }
+#pragma warning disable VSTHRD003 // 'marking' was started by this activity above (a worker thread, no synchronization context to deadlock on)
+        async Task MarkedAsync() => (marked, previous) = await marking;
+#pragma warning restore VSTHRD003
         // Fresh nodes (downstream of a recomputed node whose output came out identical) are found here and skipped.
         VersionedRun run;
         try
         {
-#pragma warning disable VSTHRD003 // 'running' was started by this activity above (a worker thread, no synchronization context to deadlock on)
-            run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, SucceededRows, () => running);
-#pragma warning restore VSTHRD003
+            run = await ProcessorRunner.RunVersionedAsync(input.Processor, recorded, input.Dates, new RunStamp(input.RunId, started), _code, input.Force, ct, SucceededRows, MarkedAsync);
         }
         catch
         {
             // Never leave the 'running' write behind: landing after the failure is recorded, it would overwrite it.
             try
             {
-                await running;
+                await MarkedAsync();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -124,7 +132,8 @@ public sealed partial class BackfillActivities(
             }
             throw;
         }
-        await running;
+        await MarkedAsync();
+        input = marked;
         var result = run.Result;
         // A fresh node this run already computed (a redelivered activity) stays succeeded, with its counts.
         var done = run.Fresh.Where(d => previous.GetValueOrDefault(d) is { Status: NodeStatus.Succeeded }).ToDictionary(d => d, d => previous[d]);
@@ -205,6 +214,32 @@ public sealed partial class BackfillActivities(
             await reports.WriteAsync(input.RunId, RunReports.Render(outcome, failures), ct);
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// Reads the run's statuses of the batch's nodes and writes 'running' over each not yet succeeded: the batch with its
+    /// attempt (a node still 'running' from an earlier try, a retry after a fault or a crash, counts one more), and
+    /// the statuses it found (a node this run already succeeded keeps its row and counts: a redelivery that finds it
+    /// fresh reports it from that row, however many times the activity was cut short in between).
+    /// </summary>
+    private static async Task<(BatchInput Input, Dictionary<DateOnly, StatusRow> Previous)> MarkRunningAsync(
+        BatchInput input, DateTimeOffset started, IWarehouse warehouse, CancellationToken ct)
+    {
+        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, new DateRange(input.Dates[0], input.Dates[^1]), ct))
+            .Select(r => StatusRow.From(new Row(r)))
+            .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate))
+            .ToDictionary(s => s.TargetDate);
+        input = input with { Attempt = Math.Max(input.Attempt, previous.Values.Where(s => s.Status == NodeStatus.Running).Select(s => s.Attempt).DefaultIfEmpty(0).Max() + 1) };
+        await WriteStatusAsync(input, input.Dates.Where(d => previous.GetValueOrDefault(d) is not { Status: NodeStatus.Succeeded })
+            .Select(d => (d, NodeStatus.Running, (string?)null, 0, 0)), started, null, ct, warehouse);
+        return (input, previous);
+    }
+
+    private static Dictionary<DateOnly, int> CountsByDate(IEnumerable<DateOnly> dates)
+    {
+        var counts = new Dictionary<DateOnly, int>();
+        foreach (var d in dates) counts[d] = counts.GetValueOrDefault(d) + 1;
+        return counts;
     }
 
     private static async Task WriteStatusAsync(BatchInput input, IEnumerable<(DateOnly Date, NodeStatus Status, string? Error, int Rows, int Failures)> rows,

@@ -1,3 +1,4 @@
+using NbaBackfill.Calendar;
 using NbaBackfill.Planning;
 using NbaBackfill.Processors;
 using NbaBackfill.Tables;
@@ -75,6 +76,71 @@ public sealed class BackfillActivitiesTests
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Planning_reads_processed_nodes_before_the_range_only_unless_the_plan_asks_about_one_inside_it()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "nba-preflight-" + Path.GetRandomFileName());
+        try
+        {
+            await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
+            await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+            // PGS ran through Nov 11; nothing else ran.
+            await ProcessorRunner.RunAsync(ProcessorId.PGS, warehouse, new DateRange(Fixtures.Season2021.From, new DateOnly(2021, 11, 11)), Fixtures.Stamp, CancellationToken.None);
+            var (from, to) = (new DateOnly(2021, 11, 11), new DateOnly(2021, 11, 12));
+
+            // The whole DAG: every node it needs inside the range it plans, so only the lookback before it is read.
+            var recorded = new ProcessedNodeReads(warehouse);
+            var whole = new BackfillRequest(from, to, ProcessorIds.All);
+            var (plan, _) = await BackfillActivities.PlanWithVersionsAsync(recorded, whole, Versions.CodeVersions.Declared, CancellationToken.None);
+            Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1))], recorded.Ranges);
+            AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, whole), plan);
+            Assert.Empty(plan.AddedByPreflight);
+
+            // PSZA alone: it needs PGS on its own dates, so the whole history is read and the plan made again from it:
+            // PGS of Nov 11 exists, PGS of Nov 12 is added.
+            recorded = new ProcessedNodeReads(warehouse);
+            var subset = new BackfillRequest(from, to, [ProcessorId.PSZA]);
+            (plan, var versions) = await BackfillActivities.PlanWithVersionsAsync(recorded, subset, Versions.CodeVersions.Declared, CancellationToken.None);
+            Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1)), versions.History], recorded.Ranges);
+            AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, subset), plan);
+            Assert.Equal([new PlanNode(ProcessorId.PGS, to, versions.Calendar.IndexOf[to])], plan.AddedByPreflight);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The plan as made before reads were narrowed: from every processed node of the history.</summary>
+    private static async Task<BackfillPlan> PlanFromWholeHistoryAsync(IWarehouse warehouse, BackfillRequest request)
+    {
+        var versions = await Versions.VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), Versions.CodeVersions.Declared, CancellationToken.None);
+        var processed = await warehouse.ReadProcessedNodesAsync(versions.History, CancellationToken.None);
+        return BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d)));
+    }
+
+    private static void AssertSamePlan(BackfillPlan expected, BackfillPlan actual)
+    {
+        Assert.Equal(expected.Nodes, actual.Nodes);
+        Assert.Equal(expected.Dependencies.Select(d => string.Join(",", d)), actual.Dependencies.Select(d => string.Join(",", d)));
+        Assert.Equal(expected.AddedByPreflight, actual.AddedByPreflight);
+        Assert.Equal(expected.MissingUpstream, actual.MissingUpstream);
+    }
+
+    /// <summary>The ranges of processed nodes asked for, in order.</summary>
+    private sealed class ProcessedNodeReads(IWarehouse inner) : DelegatingWarehouse(inner)
+    {
+        public List<DateRange> Ranges { get; } = [];
+
+        public override Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
+        {
+            Ranges.Add(range);
+            return base.ReadProcessedNodesAsync(range, ct);
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Plans a one-day PGS run of <paramref name="day"/>; its one batch.</summary>

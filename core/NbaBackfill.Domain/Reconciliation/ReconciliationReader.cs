@@ -36,13 +36,14 @@ public static class ReconciliationReader
     private static async Task<IReadOnlyList<ProcessorReconciliation>> ReconcileWindowAsync(
         IWarehouseReader warehouse, DateRange range, IReadOnlyList<ProcessorId> processors, ProcessorRegistry registry, CancellationToken ct)
     {
-        // The reads are independent: all issued at once (a warehouse serves them side by side: DuckDB on its cores,
-        // BigQuery as concurrent jobs), then reconciled in order.
-        var gameDatesRead = Schedule.GameDatesAsync(warehouse, range, ct);
+        // The reads are independent: all issued at once, each on the thread pool (an adapter may serve a read on the
+        // caller's thread, as DuckDB does, and the reads would then follow one another), then reconciled side by side.
+        static Task<T> OnPoolAsync<T>(Func<Task<T>> read) => Task.Run(read);
+        var gameDatesRead = OnPoolAsync(() => Schedule.GameDatesAsync(warehouse, range, ct));
         // Failure keys of every processor in two key-only reads (the failure rows themselves are wide).
         var failureReads = new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
-            .Select(table => warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
-                r => (Processor: r.Str("processor_name"), Date: r.Date("analysis_date"), Entity: r.Str("entity_id"), Status: r.Str("resolution_status")), ct))
+            .Select(table => OnPoolAsync(() => warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
+                r => (Processor: r.Str("processor_name"), Date: r.Date("analysis_date"), Entity: r.Str("entity_id"), Status: r.Str("resolution_status")), ct)))
             .ToList();
         // Processors that share a population (the four player processors after PGS) read it once.
         var populationReads = new Dictionary<Population, Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>>>();
@@ -50,27 +51,27 @@ public static class ReconciliationReader
         foreach (var processor in processors)
         {
             var descriptor = registry.Of(processor);
-            if (!populationReads.ContainsKey(descriptor.Population)) populationReads[descriptor.Population] = descriptor.Population.Read(warehouse, range, ct);
+            if (!populationReads.ContainsKey(descriptor.Population)) populationReads[descriptor.Population] = OnPoolAsync(() => descriptor.Population.Read(warehouse, range, ct));
             var table = descriptor.Output;
             var (dateColumn, entityColumn) = (table.PartitionColumn!, descriptor.EntityColumn);
             recordReads.Add((processor, descriptor.Population,
-                warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct)));
+                OnPoolAsync(() => warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct))));
         }
         var failureKeys = await Task.WhenAll(failureReads);
         var gameDates = await gameDatesRead;
         var unresolvedByProcessor = failureKeys.SelectMany(f => f).Where(f => f.Status != Failures.ResolutionStatus.Resolved)
             .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
         var populations = new Dictionary<Population, List<(DateOnly, string)>>();
-        var result = new List<ProcessorReconciliation>();
+        var reconciling = new List<Task<ProcessorReconciliation>>();
         foreach (var (processor, population, records) in recordReads)
         {
             if (!populations.TryGetValue(population, out var expected))
             {
                 populations[population] = expected = (await populationReads[population]).Select(e => (e.Date, e.EntityId)).ToList();
             }
-            var failures = unresolvedByProcessor[processor.ToString()].ToList();
-            result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, await records, failures), gameDates));
+            var keys = new EntityKeys(expected, await records, unresolvedByProcessor[processor.ToString()].ToList());
+            reconciling.Add(Task.Run(() => Reconciler.Reconcile(processor, keys, gameDates), ct));
         }
-        return result;
+        return await Task.WhenAll(reconciling);
     }
 }
