@@ -27,7 +27,7 @@ internal static class BenchCommand
 {
     public static readonly string[] Phases = ["seeds", "orchestrated", "floor", "limit", "daily", "two-seasons", "rerun-unchanged"];
 
-    /// <param name="Seconds">The timed pass: steady state (the second pass in its process) for the phases that warm up.</param>
+    /// <param name="Seconds">The timed pass: steady state (the last pass in its process, after the warm ones) for the phases that warm up.</param>
     /// <param name="FirstPassSeconds">The same pass, first in its process (code not yet compiled); null if not warmed.</param>
     /// <param name="GcPauseSeconds">The garbage collector's pauses within the timed pass (part of its wall time).</param>
     /// <param name="Parts">The orchestrated run's wall time by part (<see cref="RunTimeline"/>), seconds.</param>
