@@ -146,7 +146,8 @@ public static class PlayerDailyCacheProcessor
             if (completeness < CompletenessVerdict.Threshold)
             {
                 // Only a failure needs which games are missing and why.
-                var recentIds = recent.ToArray().Select(r => r.GameId).ToHashSet(StringComparer.Ordinal);
+                var recentIds = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var r in recent) recentIds.Add(r.GameId);
                 var team = game.TeamAbbr;
                 failures.IncompleteData(date, game.EntityId, CompletenessVerdict.Evaluate(
                     teamGames, played, recentIds.Contains, gameId => inputs.RawTeamGames.Contains((gameId, team))));

@@ -134,31 +134,31 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
             return _values;
         }
 
-        private void Put(object? value)
+        // A column not projected is skipped before its value is boxed (or its list copied).
+        private void Put<T>(T value, Func<T, object?> box)
         {
-            if (_wanted[_column]) _values[_column] = value;
+            if (_wanted[_column]) _values[_column] = box(value);
             _column++;
         }
 
-        public void Null() => Put(null);
+        public void Null() => Put<object?>(null, v => v);
 
-        public void String(string value) => Put(value);
+        public void String(string value) => Put(value, v => v);
 
-        public void Int64(long value) => Put(_wanted[_column] ? value : null);
+        public void Int64(long value) => Put(value, v => v);
 
-        public void Float64(double value) => Put(_wanted[_column] ? value : null);
+        public void Float64(double value) => Put(value, v => v);
 
-        public void Bool(bool value) => Put(_wanted[_column] ? value : null);
+        public void Bool(bool value) => Put(value, v => v);
 
-        public void Date(DateOnly value) => Put(_wanted[_column] ? value : null);
+        public void Date(DateOnly value) => Put(value, v => v);
 
-        public void Timestamp(DateTimeOffset value) => Put(_wanted[_column] ? value : null);
+        public void Timestamp(DateTimeOffset value) => Put(value, v => v);
 
-        public void Float64s(IReadOnlyList<double> values) => Put(_wanted[_column] ? values.ToArray() : null);
+        public void Float64s(IReadOnlyList<double> values) => Put(values, v => v.ToArray());
 
-        public void Strings(IReadOnlyList<string> values) => Put(_wanted[_column] ? values.ToArray() : null);
+        public void Strings(IReadOnlyList<string> values) => Put(values, v => v.ToArray());
     }
-
 
     private async Task<IReadOnlyList<TRow>> SharedAsync<TRow>(
         TableSchema table, string shape, DateRange range, Func<DateRange, CancellationToken, Task<IReadOnlyList<TRow>>> read, CancellationToken ct)

@@ -22,11 +22,8 @@ public abstract class DelegatingWarehouse(IWarehouse inner) : IWarehouse
     /// and <see cref="UpsertAsync"/>, one after the other: a decorator that changes only those still sees every write.
     /// Decorators that change nothing of a write's substance forward it whole, so the inner warehouse's one transaction holds.
     /// </summary>
-    public virtual async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
-    {
-        await ReplaceOutputAsync(result, now, ct);
-        foreach (var rows in await then()) await UpsertAsync(rows.Table, rows.Rows, ct);
-    }
+    public virtual Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct) =>
+        IWarehouse.ReplaceThenUpsertAsync(this, result, now, then, ct);
     public virtual Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) => Inner.ReadAsync(table, range, map, ct);
     public virtual Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) => Inner.ReadRowsAsync(table, range, ct);
     public virtual Task<IReadOnlyList<T>> ReadProjectedAsync<T>(TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct) =>

@@ -35,10 +35,15 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// that say the output is there), in the output's transaction where the warehouse can, else right after it, in that
     /// order. <paramref name="then"/> is called once the output is written (what it hashes may overlap the write).
     /// </summary>
-    async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
+    Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct) =>
+        ReplaceThenUpsertAsync(this, result, now, then, ct);
+
+    /// <summary>The combined write decomposed: <paramref name="warehouse"/>'s replace, then its upserts, in that order.</summary>
+    protected static async Task ReplaceThenUpsertAsync(
+        IWarehouse warehouse, ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
     {
-        await ReplaceOutputAsync(result, now, ct);
-        foreach (var rows in await then()) await UpsertAsync(rows.Table, rows.Rows, ct);
+        await warehouse.ReplaceOutputAsync(result, now, ct);
+        foreach (var rows in await then()) await warehouse.UpsertAsync(rows.Table, rows.Rows, ct);
     }
 
     Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct);
