@@ -98,7 +98,8 @@ public sealed partial class BackfillActivities(
         // The run's earlier statuses of these nodes are read and their 'running' rows written while the processor reads
         // and computes (neither looks at them), and before anything the batch writes: a crash after that write still
         // finds them.
-        var marking = MarkRunningAsync(input, started, recorded, ct);
+        // (On the pool: DuckDB answers both on the caller's thread, which would put them before the compute again.)
+        var marking = Task.Run(() => MarkRunningAsync(input, started, recorded, ct), ct);
         var (marked, previous) = (input, new Dictionary<DateOnly, StatusRow>());
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written with the output, before the node versions: once a node looks fresh, its status

