@@ -13,112 +13,88 @@ public sealed class BackfillActivitiesTests
     [Fact]
     public async Task A_batch_redelivered_after_deliveries_cut_short_keeps_its_succeeded_status_and_counts()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "nba-redeliver-" + Path.GetRandomFileName());
-        try
-        {
-            await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
-            await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-            var batch = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 1));
-            var activities = new BackfillActivities(warehouse, TimeProvider.System);
+        await using var loaded = await LoadedWarehouse.OpenAsync("nba-redeliver");
+        var warehouse = loaded.Warehouse;
+        var batch = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 1));
+        var activities = new BackfillActivities(warehouse, TimeProvider.System);
 
-            // The first delivery computes and commits, but its completion is lost (the worker is killed).
-            var first = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
-            Assert.True(first is { Succeeded: true, Fresh: false, Rows: > 0 });
-            // Two more deliveries are killed right after their first write.
-            for (var i = 0; i < 2; i++)
-            {
-                var cut = new BackfillActivities(new KilledAfterFirstWrite(warehouse), TimeProvider.System);
-                try
-                {
-                    await cut.ProcessBatchAsync(batch);
-                }
-                catch (OperationCanceledException)
-                {
-                    // killed, as meant; a delivery with a single write to make completes instead
-                }
-            }
-            // The delivery that completes finds the node fresh, computed by this very run: it stays succeeded, with its counts.
-            var last = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
-            Assert.Equal(first, last);
-            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", batch.RunId, CancellationToken.None))));
-            Assert.Equal((NodeStatus.Succeeded, first.Rows, first.Failures), (status.Status, status.RowsWritten, status.FailuresWritten));
-        }
-        finally
+        // The first delivery computes and commits, but its completion is lost (the worker is killed).
+        var first = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
+        Assert.True(first is { Succeeded: true, Fresh: false, Rows: > 0 });
+        // Two more deliveries are killed right after their first write.
+        for (var i = 0; i < 2; i++)
         {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            var cut = new BackfillActivities(new KilledAfterFirstWrite(warehouse), TimeProvider.System);
+            try
+            {
+                await cut.ProcessBatchAsync(batch);
+            }
+            catch (OperationCanceledException)
+            {
+                // killed, as meant; a delivery with a single write to make completes instead
+            }
         }
+        // The delivery that completes finds the node fresh, computed by this very run: it stays succeeded, with its counts.
+        var last = Assert.Single((await activities.ProcessBatchAsync(batch)).Outcomes);
+        Assert.Equal(first, last);
+        var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", batch.RunId, CancellationToken.None))));
+        Assert.Equal((NodeStatus.Succeeded, first.Rows, first.Failures), (status.Status, status.RowsWritten, status.FailuresWritten));
     }
 
     [Fact]
     public async Task The_running_rows_written_while_the_batch_computes_land_before_its_output_and_before_a_failure_surfaces()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "nba-running-" + Path.GetRandomFileName());
-        try
-        {
-            await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
-            await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-            var batch = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 1));
+        await using var loaded = await LoadedWarehouse.OpenAsync("nba-running");
+        var warehouse = loaded.Warehouse;
+        var batch = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 1));
 
-            // The status write is slow: the output still waits for it.
-            var slow = new SlowStatusWrites(warehouse);
-            Assert.True(Assert.Single((await new BackfillActivities(slow, TimeProvider.System).ProcessBatchAsync(batch)).Outcomes).Succeeded);
-            Assert.Equal(["status running", "output", "status succeeded", "versions"], slow.Writes.Take(4));
+        // The status write is slow: the output still waits for it.
+        var slow = new SlowStatusWrites(warehouse);
+        Assert.True(Assert.Single((await new BackfillActivities(slow, TimeProvider.System).ProcessBatchAsync(batch)).Outcomes).Succeeded);
+        Assert.Equal(["status running", "output", "status succeeded", "versions"], slow.Writes.Take(4));
 
-            // A warehouse that answers on the caller's thread (DuckDB) still has the processor read while the status is
-            // written, and the output still waits for it.
-            var blocking = new SlowStatusWrites(warehouse) { Blocking = true };
-            var again = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 3));
-            Assert.True(Assert.Single((await new BackfillActivities(blocking, TimeProvider.System).ProcessBatchAsync(again)).Outcomes).Succeeded);
-            Assert.True(blocking.ReadDuringStatusWrite);
-            Assert.Equal(["status running", "output", "status succeeded", "versions"], blocking.Writes.Take(4));
+        // A warehouse that answers on the caller's thread (DuckDB) still has the processor read while the status is
+        // written, and the output still waits for it.
+        var blocking = new SlowStatusWrites(warehouse) { Blocking = true };
+        var again = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 3));
+        Assert.True(Assert.Single((await new BackfillActivities(blocking, TimeProvider.System).ProcessBatchAsync(again)).Outcomes).Succeeded);
+        Assert.True(blocking.ReadDuringStatusWrite);
+        Assert.Equal(["status running", "output", "status succeeded", "versions"], blocking.Writes.Take(4));
 
-            // A batch whose output fails reports the failure only once its 'running' rows are in.
-            var next = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 2));
-            var failing = new SlowStatusWrites(warehouse) { FailOutput = true };
-            await Assert.ThrowsAsync<InvalidOperationException>(() => new BackfillActivities(failing, TimeProvider.System).ProcessBatchAsync(next));
-            Assert.Equal(["status running"], failing.Writes);
-            var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", next.RunId, CancellationToken.None))));
-            Assert.Equal((NodeStatus.Running, 1), (status.Status, status.Attempt));
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+        // A batch whose output fails reports the failure only once its 'running' rows are in.
+        var next = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 2));
+        var failing = new SlowStatusWrites(warehouse) { FailOutput = true };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new BackfillActivities(failing, TimeProvider.System).ProcessBatchAsync(next));
+        Assert.Equal(["status running"], failing.Writes);
+        var status = StatusRow.From(new Row(Assert.Single(await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", next.RunId, CancellationToken.None))));
+        Assert.Equal((NodeStatus.Running, 1), (status.Status, status.Attempt));
     }
 
     [Fact]
     public async Task Planning_reads_processed_nodes_before_the_range_only_unless_the_plan_asks_about_one_inside_it()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "nba-preflight-" + Path.GetRandomFileName());
-        try
-        {
-            await using var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb"));
-            await warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
-            // PGS ran through Nov 11; nothing else ran.
-            await ProcessorRunner.RunAsync(ProcessorId.PGS, warehouse, new DateRange(Fixtures.Season2021.From, new DateOnly(2021, 11, 11)), Fixtures.Stamp, CancellationToken.None);
-            var (from, to) = (new DateOnly(2021, 11, 11), new DateOnly(2021, 11, 12));
+        await using var loaded = await LoadedWarehouse.OpenAsync("nba-preflight");
+        var warehouse = loaded.Warehouse;
+        // PGS ran through Nov 11; nothing else ran.
+        await ProcessorRunner.RunAsync(ProcessorId.PGS, warehouse, new DateRange(Fixtures.Season2021.From, new DateOnly(2021, 11, 11)), Fixtures.Stamp, CancellationToken.None);
+        var (from, to) = (new DateOnly(2021, 11, 11), new DateOnly(2021, 11, 12));
 
-            // The whole DAG: every node it needs inside the range it plans, so only the lookback before it is read.
-            var recorded = new ProcessedNodeReads(warehouse);
-            var whole = new BackfillRequest(from, to, ProcessorIds.All);
-            var (plan, _) = await BackfillActivities.PlanWithVersionsAsync(recorded, whole, Versions.CodeVersions.Declared, CancellationToken.None);
-            Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1))], recorded.Ranges);
-            AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, whole), plan);
-            Assert.Empty(plan.AddedByPreflight);
+        // The whole DAG: every node it needs inside the range it plans, so only the lookback before it is read.
+        var recorded = new ProcessedNodeReads(warehouse);
+        var whole = new BackfillRequest(from, to, ProcessorIds.All);
+        var (plan, _) = await BackfillActivities.PlanWithVersionsAsync(recorded, whole, Versions.CodeVersions.Declared, CancellationToken.None);
+        Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1))], recorded.Ranges);
+        AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, whole), plan);
+        Assert.Empty(plan.AddedByPreflight);
 
-            // PSZA alone: it needs PGS on its own dates, so the whole history is read and the plan made again from it:
-            // PGS of Nov 11 exists, PGS of Nov 12 is added.
-            recorded = new ProcessedNodeReads(warehouse);
-            var subset = new BackfillRequest(from, to, [ProcessorId.PSZA]);
-            (plan, var versions) = await BackfillActivities.PlanWithVersionsAsync(recorded, subset, Versions.CodeVersions.Declared, CancellationToken.None);
-            Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1)), versions.History], recorded.Ranges);
-            AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, subset), plan);
-            Assert.Equal([new PlanNode(ProcessorId.PGS, to, versions.Calendar.IndexOf[to])], plan.AddedByPreflight);
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+        // PSZA alone: it needs PGS on its own dates, so the whole history is read and the plan made again from it:
+        // PGS of Nov 11 exists, PGS of Nov 12 is added.
+        recorded = new ProcessedNodeReads(warehouse);
+        var subset = new BackfillRequest(from, to, [ProcessorId.PSZA]);
+        (plan, var versions) = await BackfillActivities.PlanWithVersionsAsync(recorded, subset, Versions.CodeVersions.Declared, CancellationToken.None);
+        Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1)), versions.History], recorded.Ranges);
+        AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, subset), plan);
+        Assert.Equal([new PlanNode(ProcessorId.PGS, to, versions.Calendar.IndexOf[to])], plan.AddedByPreflight);
     }
 
     /// <summary>The plan as made before reads were narrowed: from every processed node of the history.</summary>
@@ -149,6 +125,38 @@ public sealed class BackfillActivitiesTests
         }
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A DuckDB warehouse in a folder of its own with the bundled season loaded; the folder goes with it.</summary>
+    private sealed class LoadedWarehouse : IAsyncDisposable
+    {
+        private readonly string _dir;
+
+        private LoadedWarehouse(string dir, DuckDbWarehouse warehouse) => (_dir, Warehouse) = (dir, warehouse);
+
+        public DuckDbWarehouse Warehouse { get; }
+
+        public static async Task<LoadedWarehouse> OpenAsync(string name)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), name + "-" + Path.GetRandomFileName());
+            var loaded = new LoadedWarehouse(dir, await DuckDbWarehouse.OpenAsync(Path.Combine(dir, "w.duckdb")));
+            try
+            {
+                await loaded.Warehouse.ReplaceRawSeasonAsync(Fixtures.BundledSeason, "bundled", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+                return loaded;
+            }
+            catch
+            {
+                await loaded.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Warehouse.DisposeAsync();
+            if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        }
     }
 
     /// <summary>Plans a one-day PGS run of <paramref name="day"/>; its one batch.</summary>
