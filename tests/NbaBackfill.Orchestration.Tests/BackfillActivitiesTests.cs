@@ -58,7 +58,7 @@ public sealed class BackfillActivitiesTests
         var blocking = new SlowStatusWrites(warehouse) { Blocking = true };
         var again = await PlanPgsDayAsync(warehouse, new DateOnly(2021, 11, 3));
         Assert.True(Assert.Single((await new BackfillActivities(blocking, TimeProvider.System).ProcessBatchAsync(again)).Outcomes).Succeeded);
-        Assert.True(blocking.ReadDuringStatusWrite);
+        Assert.True(blocking.ReadBeforeStatusWritten);
         Assert.Equal(["status running", "output", "status succeeded", "versions"], blocking.Writes.Take(4));
 
         // A batch whose output fails reports the failure only once its 'running' rows are in.
@@ -178,28 +178,27 @@ public sealed class BackfillActivitiesTests
         /// <summary>The delay holds the calling thread, as a warehouse that answers on the caller's thread does.</summary>
         public bool Blocking { get; init; }
 
-        /// <summary>Whether the processor's first read began while the first status write was still under way.</summary>
-        public bool ReadDuringStatusWrite { get; private set; }
+        /// <summary>Whether the processor read its raw rows before the first status write had landed (it did not wait for it).</summary>
+        public bool ReadBeforeStatusWritten { get; private set; }
 
-        private int _statusWriting;
+        private int _statusWritten;
 
         public override async Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
         {
             if (table == TableCatalog.BackfillStatus)
             {
-                Interlocked.Increment(ref _statusWriting);
                 if (Blocking) Thread.Sleep(300);
                 else await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
-                Interlocked.Decrement(ref _statusWriting);
             }
             await base.UpsertAsync(table, rows, ct);
+            if (table == TableCatalog.BackfillStatus) Volatile.Write(ref _statusWritten, 1);
             var what = table == TableCatalog.BackfillStatus ? "status " + ((StatusRow)rows[0]).Status.ToString().ToLowerInvariant() : "versions";
             lock (Writes) Writes.Add(what);
         }
 
         public override Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct)
         {
-            if (table.Schema == TableCatalog.RawBoxScores && Volatile.Read(ref _statusWriting) > 0) ReadDuringStatusWrite = true;
+            if (table.Schema == TableCatalog.RawBoxScores && Volatile.Read(ref _statusWritten) == 0) ReadBeforeStatusWritten = true;
             return base.ReadRowsAsync(table, range, ct);
         }
 
