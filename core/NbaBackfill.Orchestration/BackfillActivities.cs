@@ -99,7 +99,7 @@ public sealed partial class BackfillActivities(
         // and computes (neither looks at them), and before anything the batch writes: a crash after that write still
         // finds them.
         // (On the pool: DuckDB answers both on the caller's thread, which would put them before the compute again.)
-        var marking = Task.Run(() => MarkRunningAsync(input, started, recorded, ct), ct);
+        var marking = Task.Run(() => MarkRunningAsync(input, range, started, recorded, ct), ct);
         var (marked, previous) = (input, new Dictionary<DateOnly, StatusRow>());
         Dictionary<DateOnly, int> rows = [], failures = [];
         // Succeeded rows are written with the output, before the node versions: once a node looks fresh, its status
@@ -224,9 +224,9 @@ public sealed partial class BackfillActivities(
     /// fresh reports it from that row, however many times the activity was cut short in between).
     /// </summary>
     private static async Task<(BatchInput Input, Dictionary<DateOnly, StatusRow> Previous)> MarkRunningAsync(
-        BatchInput input, DateTimeOffset started, IWarehouse warehouse, CancellationToken ct)
+        BatchInput input, DateRange range, DateTimeOffset started, IWarehouse warehouse, CancellationToken ct)
     {
-        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, new DateRange(input.Dates[0], input.Dates[^1]), ct))
+        var previous = (await warehouse.ReadWhereAsync(TableCatalog.BackfillStatus, "run_id", input.RunId, range, ct))
             .Select(r => StatusRow.From(new Row(r)))
             .Where(s => s.Processor == input.Processor.ToString() && input.Dates.Contains(s.TargetDate))
             .ToDictionary(s => s.TargetDate);

@@ -70,13 +70,18 @@ internal sealed class RecordingWarehouse(IWarehouse inner, TimeProvider time) : 
         var start = time.GetUtcNow();
         var jobs = WarehouseJobs.Collect();
         var result = await call();
-        var end = time.GetUtcNow();
-        NbaTelemetry.WarehouseCallDuration.Record((end - start).TotalMilliseconds,
-            new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("table", table));
         string[] ran;
         lock (jobs) ran = jobs.ToArray();
-        lock (_calls) _calls.Add(new WarehouseCall(operation, table, rows(result), start.UtcDateTime, end.UtcDateTime, ran.Length > 0 ? ran : null));
+        Record(operation, table, rows(result), start, time.GetUtcNow(), ran.Length > 0 ? ran : null);
         return result;
+    }
+
+    /// <summary>One call: its latency now, its span when the wave completes.</summary>
+    private void Record(string operation, string table, int rows, DateTimeOffset start, DateTimeOffset end, string[]? jobs = null)
+    {
+        NbaTelemetry.WarehouseCallDuration.Record((end - start).TotalMilliseconds,
+            new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("table", table));
+        lock (_calls) _calls.Add(new WarehouseCall(operation, table, rows, start.UtcDateTime, end.UtcDateTime, jobs));
     }
 
     public override Task<IReadOnlyList<T>> ReadAsync<T>(TableSchema table, DateRange range, Func<Row, T> map, CancellationToken ct) =>
@@ -113,12 +118,7 @@ internal sealed class RecordingWarehouse(IWarehouse inner, TimeProvider time) : 
             return result.Rows.Count + result.Failures.Count;
         }, n => n);
         var done = time.GetUtcNow();
-        foreach (var u in upserts.Where(u => u.Rows.Count > 0))
-        {
-            NbaTelemetry.WarehouseCallDuration.Record((done - ready).TotalMilliseconds,
-                new KeyValuePair<string, object?>("operation", "upsert"), new KeyValuePair<string, object?>("table", u.Table.Name));
-            lock (_calls) _calls.Add(new WarehouseCall("upsert", u.Table.Name, u.Rows.Count, ready.UtcDateTime, done.UtcDateTime));
-        }
+        foreach (var u in upserts.Where(u => u.Rows.Count > 0)) Record("upsert", u.Table.Name, u.Rows.Count, ready, done);
     }
 
     public override Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct) =>

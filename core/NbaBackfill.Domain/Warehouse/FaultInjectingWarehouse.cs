@@ -32,16 +32,21 @@ public sealed class FaultInjectingWarehouse(IWarehouse inner, double transientRa
 
     public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, CancellationToken ct)
     {
-        if (PermanentFault?.Invoke(result) is { } e) throw e;
-        MaybeFail($"replace {result.Processor}");
+        MaybeFailReplace(result);
         await Inner.ReplaceOutputAsync(result, now, ct);
     }
 
     public override async Task ReplaceOutputAsync(ProcessorResult result, DateTimeOffset now, Func<Task<IReadOnlyList<TableRows>>> then, CancellationToken ct)
     {
+        MaybeFailReplace(result);
+        await Inner.ReplaceOutputAsync(result, now, then, ct);
+    }
+
+    /// <summary>A replace fails as its permanent fault says, else perhaps transiently.</summary>
+    private void MaybeFailReplace(ProcessorResult result)
+    {
         if (PermanentFault?.Invoke(result) is { } e) throw e;
         MaybeFail($"replace {result.Processor}");
-        await Inner.ReplaceOutputAsync(result, now, then, ct);
     }
 
     public override Task UpsertAsync(TableSchema table, IReadOnlyList<ITableRow> rows, CancellationToken ct)
