@@ -59,8 +59,12 @@ public sealed class SidecarEngine : IBackfillEngine
         // Any local user can reach a loopback port: without this key (random per process, never written anywhere)
         // they could start or terminate orchestrations with hand-written input, around the API's rules.
         var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // An empty host: no configuration files (the slim builder's appsettings reload watched the working directory's
+        // whole tree, recursively, while the run went on: measured 0.15 CPU-s per engine in a repository checkout),
+        // no environment settings, no logging providers; only Kestrel and routing, which the gRPC service needs.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(service);
