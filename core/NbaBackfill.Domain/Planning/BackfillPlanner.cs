@@ -35,7 +35,7 @@ public static class BackfillPlanner
 
         var added = new List<PlanNode>();
         var missing = new HashSet<(ProcessorId, DateOnly)>();
-        var deps = new Dictionary<(ProcessorId, DateOnly), List<(ProcessorId, DateOnly)>>();
+        var deps = new Dictionary<(ProcessorId, DateOnly), IReadOnlyList<(ProcessorId Processor, DateOnly Date)>>();
         while (queue.Count > 0)
         {
             var node = queue.Dequeue();
@@ -89,16 +89,19 @@ public static class BackfillPlanner
     /// The nodes whose output (processor, date) reads: its same-date upstream, then its lookback nodes (earlier dates,
     /// from its descriptor) in processor then date order.
     /// </summary>
-    public static List<(ProcessorId, DateOnly)> DependenciesOf(
+    public static IReadOnlyList<(ProcessorId Processor, DateOnly Date)> DependenciesOf(
         ProcessorId processor, DateOnly date, PlanningCalendar calendar, ProcessorRegistry? registry = null)
     {
         registry ??= ProcessorRegistry.Default;
-        var descriptor = registry.Of(processor);
-        var result = descriptor.Upstream.Select(u => (u, date)).ToList();
-        if (descriptor.Lookback is { } lookback)
+        return calendar.DependenciesOf(registry, processor, date, () =>
         {
-            result.AddRange(lookback(date, calendar).Distinct().OrderBy(n => registry.RankOf(n.Processor)).ThenBy(n => n.Date));
-        }
-        return result;
+            var descriptor = registry.Of(processor);
+            var result = descriptor.Upstream.Select(u => (u, date)).ToList();
+            if (descriptor.Lookback is { } lookback)
+            {
+                result.AddRange(lookback(date, calendar).Distinct().OrderBy(n => registry.RankOf(n.Processor)).ThenBy(n => n.Date));
+            }
+            return result.ToArray();
+        });
     }
 }

@@ -49,6 +49,21 @@ public class BackfillPlannerTests
     }
 
     [Fact]
+    public void A_nodes_dependencies_are_computed_once_per_calendar_and_registry()
+    {
+        var calendar = Calendar();
+        var day13 = D0.AddDays(13);
+        var first = BackfillPlanner.DependenciesOf(ProcessorId.PSZA, day13, calendar);
+        Assert.Same(first, BackfillPlanner.DependenciesOf(ProcessorId.PSZA, day13, calendar));
+        Assert.NotSame(first, BackfillPlanner.DependenciesOf(ProcessorId.PSZA, day13, Calendar()));
+        // Another registry's PSZA (here without a lookback) gets its own on the same calendar, and the default's stays.
+        var noLookback = new ProcessorRegistry(ProcessorRegistry.Default.All.Select(d => d.Id == ProcessorId.PSZA ? d with { Lookback = null } : d));
+        Assert.Equal([(ProcessorId.PGS, day13)], BackfillPlanner.DependenciesOf(ProcessorId.PSZA, day13, calendar, noLookback));
+        Assert.Same(first, BackfillPlanner.DependenciesOf(ProcessorId.PSZA, day13, calendar));
+        Assert.True(first.Count > 1);
+    }
+
+    [Fact]
     public void Bootstrap_date_has_no_lookback()
     {
         var deps = BackfillPlanner.DependenciesOf(ProcessorId.PSZA, D0, Calendar());
