@@ -119,6 +119,38 @@ public sealed class DuckDbWarehouse : IWarehouse
             }, ct);
     }
 
+    public async Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(
+        TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct)
+    {
+        // Two typed columns off the reader: no row array, no boxes, and a numeric id's text made once per read (a
+        // player's id repeats on every date he played).
+        var type = table.Columns[table.IndexOf(entityColumn)].Type;
+        await using var conn = await ConnectAsync(ct);
+        return await ReadEachAsync<(DateOnly, string)>(conn, InRange(table, $"{(distinct ? "DISTINCT " : "")}{table.PartitionColumn}, {entityColumn}"), [range.From, range.To],
+            (reader, strings) =>
+            {
+                var ids = new Dictionary<long, string>();
+                string Id()
+                {
+                    if (reader.IsDBNull(1)) return "";
+                    if (type != ColumnType.Int64) return Convert.ToString(DuckDbSql.ReadValue(reader, 1, type, strings), CultureInfo.InvariantCulture)!;
+                    var id = reader.GetInt64(1);
+                    return ids.TryGetValue(id, out var text) ? text : ids[id] = id.ToString(CultureInfo.InvariantCulture);
+                }
+                return () => (reader.GetFieldValue<DateOnly>(0), Id());
+            }, ct);
+    }
+
+    public async Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(
+        TableSchema failures, DateRange range, CancellationToken ct)
+    {
+        await using var conn = await ConnectAsync(ct);
+        return await ReadEachAsync<(string, DateOnly, string)>(conn,
+            InRange(failures, "processor_name, analysis_date, entity_id") + $" AND resolution_status IS DISTINCT FROM '{ResolutionStatus.Resolved}'",
+            [range.From, range.To],
+            (reader, strings) => () => (strings.Intern(reader.GetString(0)), reader.GetFieldValue<DateOnly>(1), strings.Intern(reader.GetString(2))), ct);
+    }
+
     /// <summary>A select of <paramref name="columns"/> from the table's partitions between $1 and $2.</summary>
     private static string InRange(TableSchema table, string columns) =>
         $"SELECT {columns} FROM {table.Name} WHERE {table.PartitionColumn} BETWEEN $1 AND $2";

@@ -140,6 +140,18 @@ public sealed class WarehouseOutageTests : IDisposable
             return base.ReadProjectedAsync(table, range, columns, distinct, map, ct);
         }
 
+        public override Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct)
+        {
+            Check();
+            return base.ReadKeysAsync(table, range, entityColumn, distinct, ct);
+        }
+
+        public override Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, DateRange range, CancellationToken ct)
+        {
+            Check();
+            return base.ReadUnresolvedFailureKeysAsync(failures, range, ct);
+        }
+
         public override Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct)
         {
             Check();

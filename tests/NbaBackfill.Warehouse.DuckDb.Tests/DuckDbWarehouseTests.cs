@@ -66,6 +66,21 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
         Assert.All(compared, c => Assert.True(c.Item2 > 0 != emptyHere.Contains(c.Item1), $"{c.Item1}: {c.Item2} rows"));
         Assert.Contains(await _warehouse.ReadRowsAsync(PszaRow.Table, Fixtures.Season2021, CancellationToken.None), r => r.TwoPtPct is null);
         Assert.Contains(await _warehouse.ReadRowsAsync(MlfsRow.Table, Fixtures.Season2021, CancellationToken.None), r => r.Features.Any(double.IsNaN));
+        // Reconciliation's keys are read typed too: the (date, entity) pairs, numeric ids as text, a projected read gives.
+        foreach (var (table, entity, distinct) in new[] { (TableCatalog.RawBoxScores, "player_id", true), (PgsRow.Schema, "player_id", false),
+                     (TdzaRow.Schema, "team_abbr", false), (MlfsRow.Schema, "player_id", false) })
+        {
+            IWarehouseReader reader = _warehouse;
+            var typedKeys = await reader.ReadKeysAsync(table, Fixtures.Season2021, entity, distinct, CancellationToken.None);
+            Assert.Equal((await _warehouse.ReadKeysByColumnsAsync(table, Fixtures.Season2021, entity, distinct, CancellationToken.None)).Order(), typedKeys.Order());
+            Assert.True(typedKeys.Count > 2000, $"{table.Name}: {typedKeys.Count} keys");
+        }
+        foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
+        {
+            IWarehouseReader reader = _warehouse;
+            Assert.Equal((await _warehouse.ReadUnresolvedFailureKeysByColumnsAsync(table, Fixtures.Season2021, CancellationToken.None)).Order(),
+                (await reader.ReadUnresolvedFailureKeysAsync(table, Fixtures.Season2021, CancellationToken.None)).Order());
+        }
         // A processor's open failures are read typed as well: the records a boxed read of its failure table gives.
         foreach (var p in ProcessorIds.All)
         {
@@ -161,6 +176,12 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
             .Select(r => FailureRecord.From(new Row(r))).Where(f => f.ProcessorName == ProcessorId.PDC && f.EntityId is "11" or "12").ToList();
         Assert.Equal(2, resolved.Count);
         Assert.All(resolved, f => Assert.Equal((ResolutionStatus.Resolved, fixedAt), (f.ResolutionStatus, f.ResolvedAt!.Value)));
+        // Reconciliation's typed key read leaves the resolved ones out, as the projected read filtered in memory does.
+        IWarehouseReader reader = _warehouse;
+        var typedKeys = await reader.ReadUnresolvedFailureKeysAsync(TableCatalog.PrecomputeFailures, range, CancellationToken.None);
+        Assert.Equal((await _warehouse.ReadUnresolvedFailureKeysByColumnsAsync(TableCatalog.PrecomputeFailures, range, CancellationToken.None)).Order(), typedKeys.Order());
+        Assert.DoesNotContain(typedKeys, k => k.Processor == "PDC" && k.Date == day13 && k.Entity is "11" or "12");
+        Assert.Contains(typedKeys, k => k.Processor == "PDC");
         var report = await ReconciliationReader.ReconcileAsync(_warehouse, range, ProcessorIds.All, CancellationToken.None);
         Assert.All(report, r => Assert.True(r.Totals.IsClean));
     }

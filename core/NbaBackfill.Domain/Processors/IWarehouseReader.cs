@@ -24,6 +24,18 @@ public interface IWarehouseReader
     Task<IReadOnlyList<T>> ReadProjectedAsync<T>(
         TableSchema table, DateRange range, IReadOnlyList<string> columns, bool distinct, Func<Row, T> map, CancellationToken ct);
 
+    /// <summary>
+    /// The (date, entity) keys of a table's rows whose partition date lies in the range, each entity as the text entity
+    /// keys use (an id's digits): what reconciliation compares, without the rows. Adapters override it to read the two
+    /// columns unboxed (a season's keys are ~200k rows at every run's end).
+    /// </summary>
+    Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct) =>
+        this.ReadKeysByColumnsAsync(table, range, entityColumn, distinct, ct);
+
+    /// <summary>The (processor, date, entity) keys of a failure table's failures on the range that are not RESOLVED.</summary>
+    Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, DateRange range, CancellationToken ct) =>
+        this.ReadUnresolvedFailureKeysByColumnsAsync(failures, range, ct);
+
     /// <summary>Seasons whose raw load included player_shot_zones.csv.</summary>
     Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct);
 
@@ -44,4 +56,19 @@ public static class WarehouseReaderExtensions
         var index = columns.ToDictionary(c => c, table.IndexOf, StringComparer.Ordinal);
         return warehouse.ReadProjectedAsync(table, range, columns, distinct, r => map(new NamedRow(index, r.Values)), ct);
     }
+
+    /// <summary><see cref="IWarehouseReader.ReadKeysAsync"/> as a projected read (adapters without a typed one).</summary>
+    public static Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysByColumnsAsync(
+        this IWarehouseReader warehouse, TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct)
+    {
+        var dateColumn = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no partition date", nameof(table));
+        return warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct, distinct);
+    }
+
+    /// <summary><see cref="IWarehouseReader.ReadUnresolvedFailureKeysAsync"/> as a projected read, filtered here.</summary>
+    public static async Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysByColumnsAsync(
+        this IWarehouseReader warehouse, TableSchema failures, DateRange range, CancellationToken ct) =>
+        [.. (await warehouse.ReadColumnsAsync(failures, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
+                r => (Processor: r.Str("processor_name"), Date: r.Date("analysis_date"), Entity: r.Str("entity_id"), Status: r.StrOrNull("resolution_status")), ct))
+            .Where(f => f.Status != ResolutionStatus.Resolved).Select(f => (f.Processor, f.Date, f.Entity))];
 }

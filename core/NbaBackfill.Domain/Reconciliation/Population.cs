@@ -22,8 +22,7 @@ public sealed record Population(
     /// <summary>Every raw player row, rejected ones included (PGS must account for each).</summary>
     public static Population RawPlayers { get; } = new("raw player rows", "player_id", async (warehouse, range, ct) =>
     {
-        var raw = await warehouse.ReadColumnsAsync(TableCatalog.RawBoxScores, range, ["game_date", "player_id"],
-            r => (r.Date("game_date"), r.Id("player_id"), EntityType.Player), ct, distinct: true);
+        var raw = (await warehouse.ReadKeysAsync(TableCatalog.RawBoxScores, range, "player_id", distinct: true, ct)).Select(k => (k.Date, k.Entity, EntityType.Player));
         var rejected = await warehouse.ReadColumnsAsync(TableCatalog.RawRejects, range, ["game_date", "entity_id", "entity_type"],
             r => (Date: r.DateOrNull("game_date"), Entity: r.Str("entity_id"), Type: r.Str("entity_type")), ct);
         return raw.Concat(rejected.Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)))
@@ -37,6 +36,5 @@ public sealed record Population(
 
     /// <summary>Every player with a player_game_summary row on the date.</summary>
     public static Population PlayersWithGames { get; } = new("players with a game summary", "player_id", async (warehouse, range, ct) =>
-        (await warehouse.ReadColumnsAsync(PgsRow.Schema, range, ["game_date", "player_id"],
-            r => (r.Date("game_date"), r.Id("player_id"), EntityType.Player), ct)).ToList());
+        (await warehouse.ReadKeysAsync(PgsRow.Schema, range, "player_id", distinct: false, ct)).Select(k => (k.Date, k.Entity, EntityType.Player)).ToList());
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NbaBackfill.Processors;
 
 namespace NbaBackfill.Reconciliation;
@@ -38,50 +39,62 @@ public static class Reconciler
 {
     public static ProcessorReconciliation Reconcile(ProcessorId processor, EntityKeys keys, IEnumerable<DateOnly> dates)
     {
-        // Keys split by date into per-date entity sets in one pass per list: each entity id is hashed once per list
-        // (a season is ~100k keys per processor, reconciled at the end of every run).
-        var byDate = new Dictionary<DateOnly, DateKeys>();
-        DateKeys On(DateOnly date) => byDate.TryGetValue(date, out var k) ? k : byDate[date] = new DateKeys();
-        foreach (var (date, entity) in keys.Expected) On(date).Expected.Add(entity);
-        foreach (var (date, entity) in keys.Records) On(date).Records.Add(entity);
-        foreach (var (date, entity) in keys.UnresolvedFailures) On(date).Failures.Add(entity);
+        // One pass per list into one table of what each (date, entity) key has: each key is hashed once per list, and
+        // a season's ~100k keys per processor cost one table, not three sets per date (reconciled at every run's end).
+        var has = new Dictionary<(DateOnly Date, string Entity), Has>(keys.Expected.Count + keys.Records.Count / 8);
+        void Mark(IEnumerable<(DateOnly, string)> list, Has what)
+        {
+            foreach (var key in list) CollectionsMarshal.GetValueRefOrAddDefault(has, key, out _) |= what;
+        }
+        Mark(keys.Expected, Has.Expected);
+        Mark(keys.Records, Has.Record);
+        Mark(keys.UnresolvedFailures, Has.Failure);
+        var byDate = new Dictionary<DateOnly, Tally>();
+        foreach (var ((date, _), what) in has)
+        {
+            // (A failure alone, of an entity neither expected nor written, counts nowhere; its date is still listed.)
+            ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(byDate, date, out _);
+            if ((what & (Has.Expected | Has.Record)) != 0) tally.Add(what);
+        }
         var perDate = new List<DateReconciliation>();
         var totals = ReconciliationCounts.Zero;
         foreach (var date in dates.Concat(byDate.Keys).Distinct().Order())
         {
-            var counts = byDate.TryGetValue(date, out var k) ? k.Count() : ReconciliationCounts.Zero;
+            var counts = byDate.TryGetValue(date, out var tally) ? tally.Counts : ReconciliationCounts.Zero;
             perDate.Add(new DateReconciliation(date, counts));
             totals = totals.Plus(counts);
         }
         return new ProcessorReconciliation(processor, totals, perDate);
     }
 
-    private sealed class DateKeys
+    [Flags]
+    private enum Has : byte
     {
-        public HashSet<string> Expected { get; } = [];
+        Expected = 1,
+        Record = 2,
+        Failure = 4,
+    }
 
-        public HashSet<string> Records { get; } = [];
+    /// <summary>One date's counts, one key at a time: an expected entity has a row, else a failure, else nothing.</summary>
+    private struct Tally
+    {
+        private int _expected, _records, _failures, _unaccounted, _orphans, _both;
 
-        public HashSet<string> Failures { get; } = [];
-
-        public ReconciliationCounts Count()
+        public void Add(Has what)
         {
-            int records = 0, failures = 0, unaccounted = 0, orphans = 0, both = 0;
-            foreach (var entity in Expected)
+            var (row, failure) = ((what & Has.Record) != 0, (what & Has.Failure) != 0);
+            if (row && failure) _both++;
+            if ((what & Has.Expected) == 0)
             {
-                var (hasRow, hasFailure) = (Records.Contains(entity), Failures.Contains(entity));
-                if (hasRow && hasFailure) both++;
-                if (hasRow) records++;
-                else if (hasFailure) failures++;
-                else unaccounted++;
+                _orphans++;
+                return;
             }
-            foreach (var entity in Records)
-            {
-                if (Expected.Contains(entity)) continue;
-                orphans++;
-                if (Failures.Contains(entity)) both++;
-            }
-            return new ReconciliationCounts(Expected.Count, records, failures, unaccounted, orphans, both);
+            _expected++;
+            if (row) _records++;
+            else if (failure) _failures++;
+            else _unaccounted++;
         }
+
+        public readonly ReconciliationCounts Counts => new(_expected, _records, _failures, _unaccounted, _orphans, _both);
     }
 }

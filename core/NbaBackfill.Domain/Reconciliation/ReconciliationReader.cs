@@ -41,27 +41,23 @@ public static class ReconciliationReader
         // at a time (each builds a window's key sets: side by side, twenty seasons peaked 60 MiB higher).
         static Task<T> OnPoolAsync<T>(Func<Task<T>> read) => Task.Run(read);
         var gameDatesRead = OnPoolAsync(() => Schedule.GameDatesAsync(warehouse, range, ct));
-        // Failure keys of every processor in two key-only reads (the failure rows themselves are wide).
+        // Unresolved failure keys of every processor in two key-only reads (the failure rows themselves are wide).
         var failureReads = new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
-            .Select(table => OnPoolAsync(() => warehouse.ReadColumnsAsync(table, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
-                r => (Processor: r.Str("processor_name"), Date: r.Date("analysis_date"), Entity: r.Str("entity_id"), Status: r.Str("resolution_status")), ct)))
+            .Select(table => OnPoolAsync(() => warehouse.ReadUnresolvedFailureKeysAsync(table, range, ct)))
             .ToList();
         // Processors that share a population (the four player processors after PGS) read it once.
         var populationReads = new Dictionary<Population, Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>>>();
-        var recordReads = new List<(ProcessorId Processor, Population Population, Task<IReadOnlyList<(DateOnly, string)>> Records)>();
+        var recordReads = new List<(ProcessorId Processor, Population Population, Task<IReadOnlyList<(DateOnly Date, string Entity)>> Records)>();
         foreach (var processor in processors)
         {
             var descriptor = registry.Of(processor);
             if (!populationReads.ContainsKey(descriptor.Population)) populationReads[descriptor.Population] = OnPoolAsync(() => descriptor.Population.Read(warehouse, range, ct));
-            var table = descriptor.Output;
-            var (dateColumn, entityColumn) = (table.PartitionColumn!, descriptor.EntityColumn);
             recordReads.Add((processor, descriptor.Population,
-                OnPoolAsync(() => warehouse.ReadColumnsAsync(table, range, [dateColumn, entityColumn], r => (r.Date(dateColumn), r.Id(entityColumn)), ct))));
+                OnPoolAsync(() => warehouse.ReadKeysAsync(descriptor.Output, range, descriptor.EntityColumn, distinct: false, ct))));
         }
         var failureKeys = await Task.WhenAll(failureReads);
         var gameDates = await gameDatesRead;
-        var unresolvedByProcessor = failureKeys.SelectMany(f => f).Where(f => f.Status != Failures.ResolutionStatus.Resolved)
-            .ToLookup(f => f.Processor, f => (f.Date, f.Entity));
+        var unresolvedByProcessor = failureKeys.SelectMany(f => f).ToLookup(f => f.Processor, f => (f.Date, f.Entity));
         var populations = new Dictionary<Population, List<(DateOnly, string)>>();
         var result = new List<ProcessorReconciliation>();
         foreach (var (processor, population, records) in recordReads)

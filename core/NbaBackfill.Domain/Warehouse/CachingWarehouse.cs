@@ -70,6 +70,12 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
             : await ReadAsync(range, map, ct);
     }
 
+    /// <summary>Keys of the last written batch when it is what the range holds (the run's reconciliation), else the warehouse's.</summary>
+    public override async Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(
+        TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct) =>
+        (distinct ? null : await FromWrittenAsync(table, range, IdSink.For(table, entityColumn), ct))
+        ?? await Inner.ReadKeysAsync(table, range, entityColumn, distinct, ct);
+
     private static List<T> Map<T>(IReadOnlyList<object?[]> rows, Func<Row, T> map) => rows.Select(v => map(new Row(v))).ToList();
 
     private static class TypedRows<TRow>
@@ -105,6 +111,59 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
         }
         lock (_gate) WrittenHits++;
         return rows;
+    }
+
+    /// <summary>A written row's (date, entity) key: its entity column as the text a read row's id gives.</summary>
+    private sealed class IdSink : IValueSink
+    {
+        private readonly int _entity;
+        // A player's id repeats on every date he played: its text is made once per read.
+        private readonly Dictionary<long, string> _ids = [];
+        private int _column;
+        private string _id = "";
+
+        private IdSink(int entity) => _entity = entity;
+
+        public static Func<IOutputRow, (DateOnly, string)> For(TableSchema table, string entityColumn)
+        {
+            var sink = new IdSink(table.IndexOf(entityColumn));
+            return row => (row.Date, sink.Of(row));
+        }
+
+        private string Of(ITableRow row)
+        {
+            (_column, _id) = (0, "");
+            row.WriteTo(this, _entity + 1);
+            return _id;
+        }
+
+        private void Put<T>(T value, Func<T, string> text)
+        {
+            if (_column++ == _entity) _id = text(value);
+        }
+
+        private static string Text<T>(T value) => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+        public void Null() => Put<object?>(null, Text);
+
+        public void String(string value) => Put(value, v => v);
+
+        public void Int64(long value)
+        {
+            if (_column++ == _entity) _id = _ids.TryGetValue(value, out var text) ? text : _ids[value] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public void Float64(double value) => Put(value, Text);
+
+        public void Bool(bool value) => Put(value, Text);
+
+        public void Date(DateOnly value) => Put(value, Text);
+
+        public void Timestamp(DateTimeOffset value) => Put(value, Text);
+
+        public void Float64s(IReadOnlyList<double> values) => Put(values, Text);
+
+        public void Strings(IReadOnlyList<string> values) => Put(values, Text);
     }
 
     /// <summary>Puts a written row's projected columns at their schema indexes, boxed as the adapters box them.</summary>

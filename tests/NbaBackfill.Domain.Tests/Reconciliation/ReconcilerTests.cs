@@ -37,6 +37,14 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public void A_date_with_only_failures_of_entities_nobody_expected_is_listed_with_nothing_counted()
+    {
+        var other = D.AddDays(3);
+        var r = Reconciler.Reconcile(ProcessorId.PCF, new EntityKeys([(D, "a"), (D, "b")], [(D, "a")], [(D, "b"), (D, "q"), (other, "q")]), [D]);
+        Assert.Equal([(D, new ReconciliationCounts(2, 1, 1, 0, 0, 0)), (other, ReconciliationCounts.Zero)], r.Dates.Select(d => (d.Date, d.Counts)));
+    }
+
+    [Fact]
     public void No_game_date_counts_zero_and_full_coverage()
     {
         var r = Reconciler.Reconcile(ProcessorId.PGS, new EntityKeys([], [], []), [D]);
