@@ -54,10 +54,13 @@ public sealed class BenchCommandTests : IDisposable
         [
             Phase("seeds", 60), Phase("orchestrated", 3, 5, new Dictionary<string, double> { ["engine start"] = 0.1, ["waves"] = 2.5 }),
             Phase("floor", 2, 2.5), Phase("limit", 0.8, 0.9), Phase("daily", 0.4, 0.6),
-        ], 20, 1.5);
+        ], new BenchCommand.Ratios(20, 1.5, 2.5, 0.125));
         Assert.Contains("| orchestrated | 3.00 | 4.50 | 5.00 | 0.25 | 400 | 6 | 93153 | clean |", table, StringComparison.Ordinal);
         Assert.Contains("| seeds | 60.00 | 90.00 | – | 0.25 |", table, StringComparison.Ordinal);
         Assert.Contains("floor / limit = 2.50x", table, StringComparison.Ordinal);
+        Assert.Contains("seeds' way / orchestrated = 20.0x faster (target >= 10x): met", table, StringComparison.Ordinal);
+        Assert.Contains("orchestrated / floor = 1.50x (target <= 1.3x): NOT met", table, StringComparison.Ordinal);
+        Assert.Contains("daily run = 12.5% of the orchestrated season (target <= 15%): met", table, StringComparison.Ordinal);
         Assert.Contains("orchestrated run by part (s): engine start 0.10, waves 2.50", table, StringComparison.Ordinal);
         Assert.Contains("first passes (code not yet compiled, as a fresh CLI process runs): floor / limit = 2.78x, orchestrated / floor = 2.00x", table, StringComparison.Ordinal);
     }
@@ -116,6 +119,27 @@ public sealed class BenchCommandTests : IDisposable
         var (code, output, error) = await _cli.RunAsync(["bench", .. args]);
         Assert.Equal((2, ""), (code, output));
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Target_ratios_are_the_median_of_each_rounds_own_ratio()
+    {
+        BenchCommand.PhaseResult Run(string phase, double seconds) => new(phase, seconds, 400, 6, 10, true);
+        // The host slowed down in round 2: the floor's and the orchestrated run's medians are from different rounds, and
+        // their quotient (2.6 / 1.6 = 1.63) says more about the drift than the rounds' own ratios (1.2, 1.25, 1.63; median 1.25).
+        var runs = new Dictionary<string, List<BenchCommand.PhaseResult>>
+        {
+            ["seeds"] = [Run("seeds", 40)],
+            ["orchestrated"] = [Run("orchestrated", 1.2), Run("orchestrated", 3.0), Run("orchestrated", 2.6)],
+            ["floor"] = [Run("floor", 1.0), Run("floor", 2.4), Run("floor", 1.6)],
+            ["limit"] = [Run("limit", 0.5), Run("limit", 1.0), Run("limit", 0.9)],
+            ["daily"] = [Run("daily", 0.12), Run("daily", 0.3), Run("daily", 0.3)],
+        };
+        var ratios = BenchCommand.Ratios.Of(runs);
+        Assert.Equal(1.25, ratios.OrchestratedOverFloor, 3);
+        Assert.Equal(2.0, ratios.FloorOverLimit, 3);
+        Assert.Equal(0.1, ratios.DailyOverOrchestrated, 3);
+        Assert.Equal(40 / 2.6, ratios.SeedsOverOrchestrated, 3);
     }
 
     [Fact]
