@@ -56,24 +56,33 @@ public sealed partial class BackfillActivities(
         var versions = await VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), code, ct);
         // Pre-flight skipped: the planner never asks what exists, so it is not read. Otherwise it asks about the nodes
         // it needs but does not plan, all within the history the versions were read over: usually only lookback nodes
-        // before the range (a whole-DAG backfill or daily run plans every node it needs inside it), so those are read
-        // first; a plan that asked about a node inside the range (a subset of processors, a retry's nodes) is made
-        // again from the whole history.
+        // before the range (a whole-DAG backfill or daily run plans every node it needs inside it), and of few processors
+        // (PGS, for every lookback of this pipeline). So the plan is made first with what it asks before the range taken
+        // as there, then those processors' nodes are read (only theirs, only before the range) and it is made again, until
+        // it asks about no processor not yet read. A plan that asked about a node inside the range (a subset of
+        // processors, a retry's nodes) is made again from the whole history.
         if (request.Preflight == PreflightMode.Skip) return (BackfillPlanner.Plan(request, versions.Calendar, (_, _) => false), versions);
         var history = versions.History;
-        IReadOnlySet<(ProcessorId, DateOnly)> before = history.From < request.From
-            ? await warehouse.ReadProcessedNodesAsync(new DateRange(history.From, request.From.AddDays(-1)), ct)
-            : new HashSet<(ProcessorId, DateOnly)>();
-        var askedInRange = false;
-        var plan = BackfillPlanner.Plan(request, versions.Calendar, (p, d) =>
+        var read = new HashSet<ProcessorId>();
+        var before = new HashSet<(ProcessorId, DateOnly)>();
+        while (true)
         {
-            if (d < request.From) return before.Contains((p, d));
-            askedInRange = true;
-            return false;
-        });
-        if (!askedInRange) return (plan, versions);
-        var processed = await warehouse.ReadProcessedNodesAsync(history, ct);
-        return (BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d))), versions);
+            var (askedInRange, unread) = (false, new HashSet<ProcessorId>());
+            var plan = BackfillPlanner.Plan(request, versions.Calendar, (p, d) =>
+            {
+                if (d >= request.From) askedInRange = true;
+                else if (!read.Contains(p)) unread.Add(p);
+                return d < request.From && (!read.Contains(p) || before.Contains((p, d)));
+            });
+            if (askedInRange)
+            {
+                var processed = await warehouse.ReadProcessedNodesAsync(history, ProcessorIds.All, ct);
+                return (BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d))), versions);
+            }
+            if (unread.Count == 0) return (plan, versions);
+            before.UnionWith(await warehouse.ReadProcessedNodesAsync(new DateRange(history.From, request.From.AddDays(-1)), unread, ct));
+            read.UnionWith(unread);
+        }
     }
 
     /// <summary>The plan alone (dry run): no writes.</summary>

@@ -172,13 +172,18 @@ public sealed class BigQueryWarehouse : IWarehouse
             r => (int)(long)BigQueryValues.FromCell(r[1], ColumnType.Int64)!);
     }
 
-    public async Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
+    public async Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(
+        DateRange range, IReadOnlyCollection<ProcessorId> processors, CancellationToken ct)
     {
-        var parts = ProcessorIds.All.Select(p => (p, t: TableCatalog.OutputOf(p)))
+        var asked = ProcessorIds.All.Where(processors.Contains).ToList();
+        if (asked.Count == 0) return new HashSet<(ProcessorId, DateOnly)>();
+        // (Processor ids are the registry's identifiers, never request text.)
+        var parts = asked.Select(p => (p, t: TableCatalog.OutputOf(p)))
             .Select(x => $"SELECT DISTINCT '{x.p}' AS processor_name, {x.t.PartitionColumn} AS node_date FROM {Ref(x.t)} " +
                          $"WHERE {x.t.PartitionColumn} BETWEEN @from AND @to")
-            .Concat(new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
-                .Select(t => $"SELECT DISTINCT processor_name, analysis_date AS node_date FROM {Ref(t)} WHERE analysis_date BETWEEN @from AND @to"));
+            .Concat(asked.GroupBy(TableCatalog.FailuresOf).Select(g =>
+                $"SELECT DISTINCT processor_name, analysis_date AS node_date FROM {Ref(g.Key)} WHERE analysis_date BETWEEN @from AND @to " +
+                $"AND processor_name IN ({string.Join(", ", g.Select(p => $"'{p}'"))})"));
         var result = await _client.QueryAsync(string.Join(" UNION DISTINCT ", parts), RangeParameters(range), "processed nodes", ct);
         return result.Rows
             .Select(r => (ProcessorIds.Parse((string)BigQueryValues.FromCell(r[0], ColumnType.String)!), (DateOnly)BigQueryValues.FromCell(r[1], ColumnType.Date)!))

@@ -79,20 +79,21 @@ public sealed class BackfillActivitiesTests
         await ProcessorRunner.RunAsync(ProcessorId.PGS, warehouse, new DateRange(Fixtures.Season2021.From, new DateOnly(2021, 11, 11)), Fixtures.Stamp, CancellationToken.None);
         var (from, to) = (new DateOnly(2021, 11, 11), new DateOnly(2021, 11, 12));
 
-        // The whole DAG: every node it needs inside the range it plans, so only the lookback before it is read.
+        // The whole DAG: every node it needs inside the range it plans, so only the lookback before it is read, and only
+        // of the processor the lookbacks read (PGS).
         var recorded = new ProcessedNodeReads(warehouse);
         var whole = new BackfillRequest(from, to, ProcessorIds.All);
         var (plan, _) = await BackfillActivities.PlanWithVersionsAsync(recorded, whole, Versions.CodeVersions.Declared, CancellationToken.None);
-        Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1))], recorded.Ranges);
+        Assert.Equal([(new DateRange(Fixtures.Season2021.From, from.AddDays(-1)), "PGS")], recorded.Reads);
         AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, whole), plan);
         Assert.Empty(plan.AddedByPreflight);
 
-        // PSZA alone: it needs PGS on its own dates, so the whole history is read and the plan made again from it:
-        // PGS of Nov 11 exists, PGS of Nov 12 is added.
+        // PSZA alone: it needs PGS on its own dates, so the whole history is read (of every processor) and the plan made
+        // from it: PGS of Nov 11 exists, PGS of Nov 12 is added.
         recorded = new ProcessedNodeReads(warehouse);
         var subset = new BackfillRequest(from, to, [ProcessorId.PSZA]);
         (plan, var versions) = await BackfillActivities.PlanWithVersionsAsync(recorded, subset, Versions.CodeVersions.Declared, CancellationToken.None);
-        Assert.Equal([new DateRange(Fixtures.Season2021.From, from.AddDays(-1)), versions.History], recorded.Ranges);
+        Assert.Equal([(versions.History, string.Join(",", ProcessorIds.All))], recorded.Reads);
         AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, subset), plan);
         Assert.Equal([new PlanNode(ProcessorId.PGS, to, versions.Calendar.IndexOf[to])], plan.AddedByPreflight);
     }
@@ -101,7 +102,7 @@ public sealed class BackfillActivitiesTests
     private static async Task<BackfillPlan> PlanFromWholeHistoryAsync(IWarehouse warehouse, BackfillRequest request)
     {
         var versions = await Versions.VersionContext.ReadAsync(warehouse, new DateRange(request.From, request.To), Versions.CodeVersions.Declared, CancellationToken.None);
-        var processed = await warehouse.ReadProcessedNodesAsync(versions.History, CancellationToken.None);
+        var processed = await warehouse.ReadProcessedNodesAsync(versions.History, ProcessorIds.All, CancellationToken.None);
         return BackfillPlanner.Plan(request, versions.Calendar, (p, d) => processed.Contains((p, d)));
     }
 
@@ -113,15 +114,16 @@ public sealed class BackfillActivitiesTests
         Assert.Equal(expected.MissingUpstream, actual.MissingUpstream);
     }
 
-    /// <summary>The ranges of processed nodes asked for, in order.</summary>
+    /// <summary>The ranges and processors of processed nodes asked for, in order.</summary>
     private sealed class ProcessedNodeReads(IWarehouse inner) : DelegatingWarehouse(inner)
     {
-        public List<DateRange> Ranges { get; } = [];
+        public List<(DateRange Range, string Processors)> Reads { get; } = [];
 
-        public override Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
+        public override Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(
+            DateRange range, IReadOnlyCollection<ProcessorId> processors, CancellationToken ct)
         {
-            Ranges.Add(range);
-            return base.ReadProcessedNodesAsync(range, ct);
+            Reads.Add((range, string.Join(",", ProcessorIds.All.Where(processors.Contains))));
+            return base.ReadProcessedNodesAsync(range, processors, ct);
         }
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -164,10 +164,10 @@ public sealed class WarehouseOutageTests : IDisposable
             return base.ReadUnresolvedFailuresAsync(processor, range, ct);
         }
 
-        public override Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct)
+        public override Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, IReadOnlyCollection<ProcessorId> processors, CancellationToken ct)
         {
             Check();
-            return base.ReadProcessedNodesAsync(range, ct);
+            return base.ReadProcessedNodesAsync(range, processors, ct);
         }
 
         public override Task ReplaceRawAsync(Versions.RawLoad load, CancellationToken ct)

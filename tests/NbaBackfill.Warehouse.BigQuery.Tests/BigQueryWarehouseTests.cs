@@ -120,6 +120,8 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(2, unresolved.Count); // the re-run kept the identical records, added none
         Assert.Equal(1, await bed.Warehouse.DeleteFailuresAsync(ProcessorId.PCF, date, "201939", Ct));
         Assert.Single(await bed.Warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, DateRange.Single(date), Ct));
-        Assert.Contains((ProcessorId.PCF, date), await bed.Warehouse.ReadProcessedNodesAsync(DateRange.Single(date), Ct));
+        // Processed by its failures alone, and read only when PCF is asked about.
+        Assert.Contains((ProcessorId.PCF, date), await bed.Warehouse.ReadProcessedNodesAsync(DateRange.Single(date), [ProcessorId.PCF, ProcessorId.PDC], Ct));
+        Assert.Empty(await bed.Warehouse.ReadProcessedNodesAsync(DateRange.Single(date), [ProcessorId.PGS, ProcessorId.PDC], Ct));
     }
 }

@@ -66,6 +66,13 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
         Assert.All(compared, c => Assert.True(c.Item2 > 0 != emptyHere.Contains(c.Item1), $"{c.Item1}: {c.Item2} rows"));
         Assert.Contains(await _warehouse.ReadRowsAsync(PszaRow.Table, Fixtures.Season2021, CancellationToken.None), r => r.TwoPtPct is null);
         Assert.Contains(await _warehouse.ReadRowsAsync(MlfsRow.Table, Fixtures.Season2021, CancellationToken.None), r => r.Features.Any(double.IsNaN));
+        // Processed nodes are read for the processors asked about only: each processor's game dates (PGS's from its rows,
+        // PSZA's from rows or failures alike), nothing of the others.
+        var processed = await _warehouse.ReadProcessedNodesAsync(Fixtures.Season2021, [ProcessorId.PGS, ProcessorId.PSZA], CancellationToken.None);
+        Assert.Equal((165, 165), (processed.Count(n => n.Processor == ProcessorId.PGS), processed.Count(n => n.Processor == ProcessorId.PSZA)));
+        Assert.Equal(2 * 165, processed.Count);
+        Assert.Equal(6 * 165, (await _warehouse.ReadProcessedNodesAsync(Fixtures.Season2021, ProcessorIds.All, CancellationToken.None)).Count);
+        Assert.Empty(await _warehouse.ReadProcessedNodesAsync(Fixtures.Season2021, [], CancellationToken.None));
         // Reconciliation's keys are read typed too: the (date, entity) pairs, numeric ids as text, a projected read gives.
         foreach (var (table, entity, distinct) in new[] { (TableCatalog.RawBoxScores, "player_id", true), (PgsRow.Schema, "player_id", false),
                      (TdzaRow.Schema, "team_abbr", false), (MlfsRow.Schema, "player_id", false) })

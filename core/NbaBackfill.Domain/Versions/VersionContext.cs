@@ -46,10 +46,12 @@ public sealed class VersionContext
     public static async Task<VersionContext> ReadAsync(IWarehouseReader warehouse, DateRange range, CodeVersions code, CancellationToken ct)
     {
         var (history, games) = await Schedule.SeasonHistoryAsync(warehouse, range, ct);
-        var players = await warehouse.ReadRowsAsync(PlayerGameKey.Table, history, ct);
-        var raw = await warehouse.ReadRowsAsync(RawVersionRow.Table, history, ct);
-        var nodes = await warehouse.ReadRowsAsync(NodeVersionRow.Table, history, ct);
-        return new VersionContext(history, CalendarOf(games, players), games, raw, nodes, code);
+        // The three reads of the history side by side, each on the pool (an adapter may answer on the caller's thread,
+        // as DuckDB does, and they would follow one another): they are most of a daily run's per-activity reads.
+        Task<IReadOnlyList<TRow>> OnPoolAsync<TRow>(TableSchema<TRow> table) => Task.Run(() => warehouse.ReadRowsAsync(table, history, ct), ct);
+        var (players, raw, nodes) = (OnPoolAsync(PlayerGameKey.Table), OnPoolAsync(RawVersionRow.Table), OnPoolAsync(NodeVersionRow.Table));
+        await Task.WhenAll(players, raw, nodes);
+        return new VersionContext(history, CalendarOf(games, await players), games, await raw, await nodes, code);
     }
 
     // The calendar is a pure function of its two inputs, and both are immutable: while a history cache hands out the same

@@ -21,8 +21,9 @@ public sealed class CachingWarehouse(IWarehouse inner) : DelegatingWarehouse(inn
     // Raw box scores are read whole by PGS alone; kept, they would only weigh on every collection of the run.
     private static readonly HashSet<string> WholeRowsCached = [TableCatalog.RawGames.Name, PgsRow.Schema.Name];
     private static readonly HashSet<string> ProjectionsCached = [.. WholeRowsCached, TableCatalog.RawBoxScores.Name];
-    // Typed: the same tables' rows, and the box scores' keys every activity's planning calendar is built from.
-    private static readonly HashSet<Type> TypedRowsCached = [typeof(RawGame), typeof(PgsRow), typeof(Planning.PlayerGameKey)];
+    // Typed: the same tables' rows, the box scores' keys every activity's planning calendar is built from, and the raw
+    // versions every activity's version context reads (changed by a raw load only, which forgets everything).
+    private static readonly HashSet<Type> TypedRowsCached = [typeof(RawGame), typeof(PgsRow), typeof(Planning.PlayerGameKey), typeof(Versions.RawVersionRow)];
 
     // Reads in flight are shared: processors of one wave (PSZA and TDZA after PGS) ask for the same history at once.
     // Shape: "" for boxed whole rows, "(rows of T)" for typed ones (the calendar keys of every activity among them),

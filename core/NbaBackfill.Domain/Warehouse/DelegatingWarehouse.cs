@@ -40,7 +40,8 @@ public abstract class DelegatingWarehouse(IWarehouse inner) : IWarehouse
         Inner.CountGroupsAsync(table, groupBy, range, whereColumn, whereValue, ct);
     public virtual Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct) => Inner.ReadWhereAsync(table, column, value, ct);
     public virtual Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct) => Inner.ReadWhereAsync(table, column, value, within, ct);
-    public virtual Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct) => Inner.ReadProcessedNodesAsync(range, ct);
+    public virtual Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, IReadOnlyCollection<ProcessorId> processors, CancellationToken ct) =>
+        Inner.ReadProcessedNodesAsync(range, processors, ct);
     public virtual Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct) => Inner.DeleteFailuresAsync(processor, date, entityId, ct);
     public virtual ValueTask DisposeAsync() => Inner.DisposeAsync();
 }

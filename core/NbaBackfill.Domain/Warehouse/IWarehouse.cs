@@ -70,8 +70,11 @@ public interface IWarehouse : IWarehouseReader, IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, DateRange within, CancellationToken ct);
 
-    /// <summary>(processor, date) pairs that have output rows or failures: nodes that were processed at some point.</summary>
-    Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, CancellationToken ct);
+    /// <summary>
+    /// (processor, date) pairs of <paramref name="processors"/> that have output rows or failures: nodes that were
+    /// processed at some point. (A plan asks about few: a daily run's about PGS's history only.)
+    /// </summary>
+    Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(DateRange range, IReadOnlyCollection<ProcessorId> processors, CancellationToken ct);
 
     /// <summary>Deletes failure rows (operator tooling and tests of the reconciliation invariant).</summary>
     Task<int> DeleteFailuresAsync(ProcessorId processor, DateOnly date, string entityId, CancellationToken ct);
