@@ -96,8 +96,8 @@ internal sealed class RecordingWarehouse(IWarehouse inner, TimeProvider time) : 
     public override Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct) =>
         MeasureAsync("read", table.Name, () => base.ReadKeysAsync(table, range, entityColumn, distinct, ct), r => r.Count);
 
-    public override Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, DateRange range, CancellationToken ct) =>
-        MeasureAsync("read", failures.Name, () => base.ReadUnresolvedFailureKeysAsync(failures, range, ct), r => r.Count);
+    public override Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct) =>
+        MeasureAsync("read", failures.Name, () => base.ReadUnresolvedFailureKeysAsync(failures, processor, range, ct), r => r.Count);
 
     public override Task<IReadOnlyList<Failures.FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct) =>
         MeasureAsync("read", TableCatalog.FailuresOf(processor).Name, () => base.ReadUnresolvedFailuresAsync(processor, range, ct), r => r.Count);

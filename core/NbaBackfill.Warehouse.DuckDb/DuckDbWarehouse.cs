@@ -141,14 +141,14 @@ public sealed class DuckDbWarehouse : IWarehouse
             }, ct);
     }
 
-    public async Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(
-        TableSchema failures, DateRange range, CancellationToken ct)
+    public async Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct)
     {
         await using var conn = await ConnectAsync(ct);
-        return await ReadEachAsync<(string, DateOnly, string)>(conn,
-            InRange(failures, "processor_name, analysis_date, entity_id") + $" AND resolution_status IS DISTINCT FROM '{ResolutionStatus.Resolved}'",
-            [range.From, range.To],
-            (reader, strings) => () => (strings.Intern(reader.GetString(0)), reader.GetFieldValue<DateOnly>(1), strings.Intern(reader.GetString(2))), ct);
+        return await ReadEachAsync<(DateOnly, string)>(conn,
+            InRange(failures, "analysis_date, entity_id") +
+            $" AND processor_name = $3 AND resolution_status IS DISTINCT FROM '{ResolutionStatus.Resolved}'",
+            [range.From, range.To, processor.ToString()],
+            (reader, strings) => () => (reader.GetFieldValue<DateOnly>(0), strings.Intern(reader.GetString(1))), ct);
     }
 
     /// <summary>A select of <paramref name="columns"/> from the table's partitions between $1 and $2.</summary>

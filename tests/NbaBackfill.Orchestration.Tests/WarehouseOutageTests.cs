@@ -146,10 +146,10 @@ public sealed class WarehouseOutageTests : IDisposable
             return base.ReadKeysAsync(table, range, entityColumn, distinct, ct);
         }
 
-        public override Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, DateRange range, CancellationToken ct)
+        public override Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct)
         {
             Check();
-            return base.ReadUnresolvedFailureKeysAsync(failures, range, ct);
+            return base.ReadUnresolvedFailureKeysAsync(failures, processor, range, ct);
         }
 
         public override Task<IReadOnlyList<object?[]>> ReadWhereAsync(TableSchema table, string column, object value, CancellationToken ct)

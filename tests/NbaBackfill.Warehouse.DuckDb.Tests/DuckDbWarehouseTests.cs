@@ -82,11 +82,12 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
             Assert.Equal((await _warehouse.ReadKeysByColumnsAsync(table, Fixtures.Season2021, entity, distinct, CancellationToken.None)).Order(), typedKeys.Order());
             Assert.True(typedKeys.Count > 2000, $"{table.Name}: {typedKeys.Count} keys");
         }
-        foreach (var table in new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures })
+        foreach (var p in ProcessorIds.All)
         {
             IWarehouseReader reader = _warehouse;
-            Assert.Equal((await _warehouse.ReadUnresolvedFailureKeysByColumnsAsync(table, Fixtures.Season2021, CancellationToken.None)).Order(),
-                (await reader.ReadUnresolvedFailureKeysAsync(table, Fixtures.Season2021, CancellationToken.None)).Order());
+            var byColumns = await _warehouse.ReadUnresolvedFailureKeysByColumnsAsync(TableCatalog.FailuresOf(p), p, Fixtures.Season2021, CancellationToken.None);
+            Assert.Equal(byColumns.Order(), (await reader.ReadUnresolvedFailureKeysAsync(TableCatalog.FailuresOf(p), p, Fixtures.Season2021, CancellationToken.None)).Order());
+            Assert.True(byColumns.Count > 0 || p == ProcessorId.PGS, $"{p}: no open failures to compare");
         }
         // A processor's open failures are read typed as well: the records a boxed read of its failure table gives.
         foreach (var p in ProcessorIds.All)
@@ -185,12 +186,32 @@ public sealed class DuckDbWarehouseTests : IAsyncLifetime
         Assert.All(resolved, f => Assert.Equal((ResolutionStatus.Resolved, fixedAt), (f.ResolutionStatus, f.ResolvedAt!.Value)));
         // Reconciliation's typed key read leaves the resolved ones out, as the projected read filtered in memory does.
         IWarehouseReader reader = _warehouse;
-        var typedKeys = await reader.ReadUnresolvedFailureKeysAsync(TableCatalog.PrecomputeFailures, range, CancellationToken.None);
-        Assert.Equal((await _warehouse.ReadUnresolvedFailureKeysByColumnsAsync(TableCatalog.PrecomputeFailures, range, CancellationToken.None)).Order(), typedKeys.Order());
-        Assert.DoesNotContain(typedKeys, k => k.Processor == "PDC" && k.Date == day13 && k.Entity is "11" or "12");
-        Assert.Contains(typedKeys, k => k.Processor == "PDC");
+        var typedKeys = await reader.ReadUnresolvedFailureKeysAsync(TableCatalog.PrecomputeFailures, ProcessorId.PDC, range, CancellationToken.None);
+        Assert.Equal((await _warehouse.ReadUnresolvedFailureKeysByColumnsAsync(TableCatalog.PrecomputeFailures, ProcessorId.PDC, range, CancellationToken.None)).Order(), typedKeys.Order());
+        Assert.DoesNotContain(typedKeys, k => k.Date == day13 && k.Entity is "11" or "12");
+        Assert.NotEmpty(typedKeys);
         var report = await ReconciliationReader.ReconcileAsync(_warehouse, range, ProcessorIds.All, CancellationToken.None);
         Assert.All(report, r => Assert.True(r.Totals.IsClean));
+    }
+
+    [Fact]
+    public async Task A_rejected_raw_row_is_expected_of_PGS_once_and_accounted_by_its_failure()
+    {
+        // Player 99's row is malformed: PGS is expected to account for him too (by a failure), once, beside the box
+        // scores' own players (whose typed key read is distinct already; only rejected rows go through a set).
+        var mini = MiniSeason.Daily(3);
+        mini.AppendRawBoxLine($"{mini.GameIds[0]},2030-10-20,{MiniSeason.Season},1,AAA,BBB,true,99,Bad Row,30,5,10,2,11,1,2,2,3,5,3,1,0,2,3,13,0");
+        var season = mini.Parse();
+        Assert.Single(season.Rejects);
+        await _warehouse.ReplaceRawSeasonAsync(season, "mini", Fixtures.Stamp.CreatedAt, CancellationToken.None);
+        var range = new DateRange(MiniSeason.Day1, MiniSeason.Day1.AddDays(2));
+        await RunAllAsync(range, Fixtures.Stamp);
+        var expected = await Population.RawPlayers.Read(_warehouse, range, CancellationToken.None);
+        Assert.Equal(season.BoxScores.Count + 1, expected.Count);
+        Assert.Contains((MiniSeason.Day1, "99", EntityType.Player), expected);
+        var pgs = Assert.Single(await ReconciliationReader.ReconcileAsync(_warehouse, range, [ProcessorId.PGS], CancellationToken.None));
+        Assert.True(pgs.Totals.IsClean, pgs.Totals.ToString());
+        Assert.Equal((season.BoxScores.Count + 1, 1), (pgs.Totals.Expected, pgs.Totals.HasFailure));
     }
 
     [Fact]

@@ -32,9 +32,9 @@ public interface IWarehouseReader
     Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct) =>
         this.ReadKeysByColumnsAsync(table, range, entityColumn, distinct, ct);
 
-    /// <summary>The (processor, date, entity) keys of a failure table's failures on the range that are not RESOLVED.</summary>
-    Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, DateRange range, CancellationToken ct) =>
-        this.ReadUnresolvedFailureKeysByColumnsAsync(failures, range, ct);
+    /// <summary>The (date, entity) keys of a processor's failures (in its phase's table) on the range that are not RESOLVED.</summary>
+    Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct) =>
+        this.ReadUnresolvedFailureKeysByColumnsAsync(failures, processor, range, ct);
 
     /// <summary>Seasons whose raw load included player_shot_zones.csv.</summary>
     Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct);
@@ -66,9 +66,9 @@ public static class WarehouseReaderExtensions
     }
 
     /// <summary><see cref="IWarehouseReader.ReadUnresolvedFailureKeysAsync"/> as a projected read, filtered here.</summary>
-    public static async Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysByColumnsAsync(
-        this IWarehouseReader warehouse, TableSchema failures, DateRange range, CancellationToken ct) =>
+    public static async Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysByColumnsAsync(
+        this IWarehouseReader warehouse, TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct) =>
         [.. (await warehouse.ReadColumnsAsync(failures, range, ["processor_name", "analysis_date", "entity_id", "resolution_status"],
                 r => (Processor: r.Str("processor_name"), Date: r.Date("analysis_date"), Entity: r.Str("entity_id"), Status: r.StrOrNull("resolution_status")), ct))
-            .Where(f => f.Status != ResolutionStatus.Resolved).Select(f => (f.Processor, f.Date, f.Entity))];
+            .Where(f => f.Processor == processor.ToString() && f.Status != ResolutionStatus.Resolved).Select(f => (f.Date, f.Entity))];
 }

@@ -23,10 +23,12 @@ public sealed record Population(
     public static Population RawPlayers { get; } = new("raw player rows", "player_id", async (warehouse, range, ct) =>
     {
         var raw = (await warehouse.ReadKeysAsync(TableCatalog.RawBoxScores, range, "player_id", distinct: true, ct)).Select(k => (k.Date, k.Entity, EntityType.Player));
-        var rejected = await warehouse.ReadColumnsAsync(TableCatalog.RawRejects, range, ["game_date", "entity_id", "entity_type"],
-            r => (Date: r.DateOrNull("game_date"), Entity: r.Str("entity_id"), Type: r.Str("entity_type")), ct);
-        return raw.Concat(rejected.Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)))
-            .Distinct().ToList();
+        var rejected = (await warehouse.ReadColumnsAsync(TableCatalog.RawRejects, range, ["game_date", "entity_id", "entity_type"],
+                r => (Date: r.DateOrNull("game_date"), Entity: r.Str("entity_id"), Type: r.Str("entity_type")), ct))
+            .Where(x => x.Date is not null && x.Type == EntityType.Player).Select(x => (x.Date!.Value, x.Entity, x.Type)).ToList();
+        // The box-score keys are distinct already: only rejected rows can repeat one (a season's 26k keys through a set cost
+        // more than the rest of the read).
+        return rejected.Count == 0 ? raw.ToList() : raw.Concat(rejected).Distinct().ToList();
     });
 
     /// <summary>Both teams of every scheduled game.</summary>

@@ -41,33 +41,29 @@ public static class ReconciliationReader
         // at a time (each builds a window's key sets: side by side, twenty seasons peaked 60 MiB higher).
         static Task<T> OnPoolAsync<T>(Func<Task<T>> read) => Task.Run(read);
         var gameDatesRead = OnPoolAsync(() => Schedule.GameDatesAsync(warehouse, range, ct));
-        // Unresolved failure keys of every processor in two key-only reads (the failure rows themselves are wide).
-        var failureReads = new[] { TableCatalog.AnalyticsFailures, TableCatalog.PrecomputeFailures }
-            .Select(table => OnPoolAsync(() => warehouse.ReadUnresolvedFailureKeysAsync(table, range, ct)))
-            .ToList();
         // Processors that share a population (the four player processors after PGS) read it once.
         var populationReads = new Dictionary<Population, Task<IReadOnlyList<(DateOnly Date, string EntityId, string EntityType)>>>();
-        var recordReads = new List<(ProcessorId Processor, Population Population, Task<IReadOnlyList<(DateOnly Date, string Entity)>> Records)>();
+        // Each processor's rows and unresolved failures as keys only (the failure rows themselves are wide).
+        var keyReads = new List<(ProcessorId Processor, Population Population, Task<IReadOnlyList<(DateOnly Date, string Entity)>> Records,
+            Task<IReadOnlyList<(DateOnly Date, string Entity)>> Failures)>();
         foreach (var processor in processors)
         {
             var descriptor = registry.Of(processor);
             if (!populationReads.ContainsKey(descriptor.Population)) populationReads[descriptor.Population] = OnPoolAsync(() => descriptor.Population.Read(warehouse, range, ct));
-            recordReads.Add((processor, descriptor.Population,
-                OnPoolAsync(() => warehouse.ReadKeysAsync(descriptor.Output, range, descriptor.EntityColumn, distinct: false, ct))));
+            keyReads.Add((processor, descriptor.Population,
+                OnPoolAsync(() => warehouse.ReadKeysAsync(descriptor.Output, range, descriptor.EntityColumn, distinct: false, ct)),
+                OnPoolAsync(() => warehouse.ReadUnresolvedFailureKeysAsync(TableCatalog.FailureRowsOf(descriptor).Schema, processor, range, ct))));
         }
-        var failureKeys = await Task.WhenAll(failureReads);
         var gameDates = await gameDatesRead;
-        var unresolvedByProcessor = failureKeys.SelectMany(f => f).ToLookup(f => f.Processor, f => (f.Date, f.Entity));
         var populations = new Dictionary<Population, List<(DateOnly, string)>>();
         var result = new List<ProcessorReconciliation>();
-        foreach (var (processor, population, records) in recordReads)
+        foreach (var (processor, population, records, failures) in keyReads)
         {
             if (!populations.TryGetValue(population, out var expected))
             {
                 populations[population] = expected = (await populationReads[population]).Select(e => (e.Date, e.EntityId)).ToList();
             }
-            var failures = unresolvedByProcessor[processor.ToString()].ToList();
-            result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, await records, failures), gameDates));
+            result.Add(Reconciler.Reconcile(processor, new EntityKeys(expected, await records, await failures), gameDates));
         }
         return result;
     }

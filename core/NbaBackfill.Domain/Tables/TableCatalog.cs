@@ -44,8 +44,11 @@ public static class TableCatalog
     public static TableSchema FailuresOf(ProcessorId processor) => FailureRowsOf(processor).Schema;
 
     /// <summary>The failure table a processor's failures go to (its phase's), with its row type.</summary>
-    public static TableSchema<FailureRecord> FailureRowsOf(ProcessorId processor) =>
-        ProcessorRegistry.Default.Of(processor).Phase == ProcessorPhase.Analytics ? FailureRecord.Analytics : FailureRecord.Precompute;
+    public static TableSchema<FailureRecord> FailureRowsOf(ProcessorId processor) => FailureRowsOf(ProcessorRegistry.Default.Of(processor));
+
+    /// <summary>The same of a described processor (one of another registry's too).</summary>
+    public static TableSchema<FailureRecord> FailureRowsOf(ProcessorDescriptor processor) =>
+        processor.Phase == ProcessorPhase.Analytics ? FailureRecord.Analytics : FailureRecord.Precompute;
 
     public static IReadOnlyList<TableSchema> All { get; } =
     [

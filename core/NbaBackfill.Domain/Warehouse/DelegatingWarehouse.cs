@@ -30,8 +30,8 @@ public abstract class DelegatingWarehouse(IWarehouse inner) : IWarehouse
         Inner.ReadProjectedAsync(table, range, columns, distinct, map, ct);
     public virtual Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadKeysAsync(TableSchema table, DateRange range, string entityColumn, bool distinct, CancellationToken ct) =>
         Inner.ReadKeysAsync(table, range, entityColumn, distinct, ct);
-    public virtual Task<IReadOnlyList<(string Processor, DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, DateRange range, CancellationToken ct) =>
-        Inner.ReadUnresolvedFailureKeysAsync(failures, range, ct);
+    public virtual Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct) =>
+        Inner.ReadUnresolvedFailureKeysAsync(failures, processor, range, ct);
     public virtual Task<IReadOnlySet<string>> ReadSeasonsWithShotZonesAsync(CancellationToken ct) => Inner.ReadSeasonsWithShotZonesAsync(ct);
     public virtual Task<IReadOnlyList<FailureRecord>> ReadUnresolvedFailuresAsync(ProcessorId processor, DateRange range, CancellationToken ct) => Inner.ReadUnresolvedFailuresAsync(processor, range, ct);
     public virtual Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct) => Inner.ReadAllAsync(table, range, ct);
