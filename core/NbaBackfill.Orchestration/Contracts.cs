@@ -31,7 +31,7 @@ public sealed record PlanInput(string RunId, BackfillRequest Request, string Eng
 public sealed record PlanOutput(string PackedPlan, int[] AlreadySucceeded, int[]? Fresh = null)
 {
     // A method, not a property: a property would be serialised too, and carry the unpacked plan after all.
-    public BackfillPlan UnpackPlan() => Orchestration.PackedCheckpoint.Unpack<BackfillPlan>(PackedPlan);
+    public BackfillPlan UnpackPlan() => Orchestration.PackedCheckpoint.UnpackPlan(PackedPlan);
 }
 
 /// <summary>One batch; <see cref="Force"/>: compute its nodes even if fresh.</summary>

@@ -56,6 +56,22 @@ public sealed class PackedCheckpointTests
     }
 
     [Fact]
+    public void A_replay_unpacks_a_plan_it_unpacked_before_once_and_another_plan_anew()
+    {
+        var packed = PackedCheckpoint.Pack(TwentySeasonPlan());
+        // Each replay reads the text anew from history: an equal string, not the same one.
+        var first = new PlanOutput(new string(packed.AsSpan()), []).UnpackPlan();
+        Assert.Same(first, new PlanOutput(new string(packed.AsSpan()), []).UnpackPlan());
+        Assert.Equal(19_800, first.Nodes.Count);
+
+        var other = BackfillPlanner.Plan(new BackfillRequest(new DateOnly(2001, 10, 25), new DateOnly(2001, 10, 26), ProcessorIds.All),
+            new PlanningCalendar([new Raw.RawGame("g", new DateOnly(2001, 10, 25), "2001-02", "AAA", "BBB", 1, 2)], []), (_, _) => true);
+        var unpacked = new PlanOutput(PackedCheckpoint.Pack(other), []).UnpackPlan();
+        Assert.NotSame(first, unpacked);
+        Assert.Equal(other.Nodes, unpacked.Nodes);
+    }
+
+    [Fact]
     public void A_checkpoint_too_large_for_a_durable_message_fails_loudly_instead_of_stalling_the_engine()
     {
         var noise = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3_000_000)); // incompressible
