@@ -57,10 +57,12 @@ public sealed partial class BackfillActivities(
         // Pre-flight skipped: the planner never asks what exists, so it is not read. Otherwise it asks about the nodes
         // it needs but does not plan, all within the history the versions were read over: usually only lookback nodes
         // before the range (a whole-DAG backfill or daily run plans every node it needs inside it), and of few processors
-        // (PGS, for every lookback of this pipeline). So the plan is made first with what it asks before the range taken
-        // as there, then those processors' nodes are read (only theirs, only before the range) and it is made again, until
-        // it asks about no processor not yet read. A plan that asked about a node inside the range (a subset of
-        // processors, a retry's nodes) is made again from the whole history.
+        // (PGS, for every lookback of this pipeline). A node with a version row was processed (its rows or failures were
+        // written in the version's transaction), as staleness already trusts: a daily run's history needs no read. For
+        // the rest the plan is made first with what it asks before the range taken as there, then those processors'
+        // nodes are read (only theirs, only before the range) and it is made again, until it asks about no processor not
+        // yet read. A plan that asked about a node inside the range (a subset of processors, a retry's nodes) is made
+        // again from the whole history.
         if (request.Preflight == PreflightMode.Skip) return (BackfillPlanner.Plan(request, versions.Calendar, (_, _) => false), versions);
         var history = versions.History;
         var read = new HashSet<ProcessorId>();
@@ -71,6 +73,7 @@ public sealed partial class BackfillActivities(
             var plan = BackfillPlanner.Plan(request, versions.Calendar, (p, d) =>
             {
                 if (d >= request.From) askedInRange = true;
+                else if (versions.Recorded(p, d) is not null) return true;
                 else if (!read.Contains(p)) unread.Add(p);
                 return d < request.From && (!read.Contains(p) || before.Contains((p, d)));
             });

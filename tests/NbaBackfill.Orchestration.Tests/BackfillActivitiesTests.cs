@@ -71,7 +71,7 @@ public sealed class BackfillActivitiesTests
     }
 
     [Fact]
-    public async Task Planning_reads_processed_nodes_before_the_range_only_unless_the_plan_asks_about_one_inside_it()
+    public async Task Planning_reads_processed_nodes_without_versions_before_the_range_only_unless_the_plan_asks_about_one_inside_it()
     {
         await using var loaded = await LoadedWarehouse.OpenAsync("nba-preflight");
         var warehouse = loaded.Warehouse;
@@ -79,11 +79,19 @@ public sealed class BackfillActivitiesTests
         await ProcessorRunner.RunAsync(ProcessorId.PGS, warehouse, new DateRange(Fixtures.Season2021.From, new DateOnly(2021, 11, 11)), Fixtures.Stamp, CancellationToken.None);
         var (from, to) = (new DateOnly(2021, 11, 11), new DateOnly(2021, 11, 12));
 
-        // The whole DAG: every node it needs inside the range it plans, so only the lookback before it is read, and only
-        // of the processor the lookbacks read (PGS).
+        // The whole DAG: every node it needs inside the range it plans, and the lookback before it (PGS) has its
+        // versions: nothing is read.
         var recorded = new ProcessedNodeReads(warehouse);
         var whole = new BackfillRequest(from, to, ProcessorIds.All);
         var (plan, _) = await BackfillActivities.PlanWithVersionsAsync(recorded, whole, Versions.CodeVersions.Declared, CancellationToken.None);
+        Assert.Empty(recorded.Reads);
+        AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, whole), plan);
+        Assert.Empty(plan.AddedByPreflight);
+
+        // Output without versions (written before versions were kept): only the lookback before the range is read, and
+        // only of the processor the lookbacks read. The same plan.
+        recorded = new ProcessedNodeReads(warehouse) { WithoutVersions = true };
+        (plan, _) = await BackfillActivities.PlanWithVersionsAsync(recorded, whole, Versions.CodeVersions.Declared, CancellationToken.None);
         Assert.Equal([(new DateRange(Fixtures.Season2021.From, from.AddDays(-1)), "PGS")], recorded.Reads);
         AssertSamePlan(await PlanFromWholeHistoryAsync(warehouse, whole), plan);
         Assert.Empty(plan.AddedByPreflight);
@@ -118,6 +126,12 @@ public sealed class BackfillActivitiesTests
     private sealed class ProcessedNodeReads(IWarehouse inner) : DelegatingWarehouse(inner)
     {
         public List<(DateRange Range, string Processors)> Reads { get; } = [];
+
+        /// <summary>Hides the node versions, as a warehouse filled before they were kept.</summary>
+        public bool WithoutVersions { get; init; }
+
+        public override async Task<IReadOnlyList<TRow>> ReadRowsAsync<TRow>(TableSchema<TRow> table, DateRange range, CancellationToken ct) =>
+            WithoutVersions && table.Schema == TableCatalog.NodeVersions ? [] : await base.ReadRowsAsync(table, range, ct);
 
         public override Task<IReadOnlySet<(ProcessorId Processor, DateOnly Date)>> ReadProcessedNodesAsync(
             DateRange range, IReadOnlyCollection<ProcessorId> processors, CancellationToken ct)
