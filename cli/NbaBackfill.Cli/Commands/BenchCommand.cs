@@ -160,9 +160,11 @@ internal static class BenchCommand
     /// <summary>
     /// Untimed passes before the timed one. One was not enough: sampled with perf, the JIT (tier-1 recompilation of
     /// methods crossing their call count) still took 25 % of the CPU of the second pass's daily run, 11 % of the third's
-    /// and 4 % of the fourth's; the orchestrated run, with more code than the floor, paid more of it.
+    /// and 4 % of the fourth's; the orchestrated run, with more code than the floor, paid more of it (in the third pass,
+    /// 0.12 CPU-s of JIT against the floor's 0.05, sampled again), as the code a run calls a few times (planning, the
+    /// orchestrator's replays, finalizing) crosses its call count only after a few runs.
     /// </summary>
-    internal const int WarmPasses = 2;
+    internal const int WarmPasses = 4;
 
     /// <summary>The daily phase's ticks before the timed one, on the same engine (a running host's week of game days).</summary>
     internal const int DailyWarmTicks = 6;
