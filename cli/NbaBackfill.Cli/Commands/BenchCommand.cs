@@ -122,6 +122,8 @@ internal static class BenchCommand
                 await env.Out.WriteLineAsync(JsonSerializer.Serialize(new
                 {
                     machine = $"{PhysicalCores()} cores, {Environment.OSVersion}", phases = results,
+                    // Every round's wall times, each phase's in round order (the ratios above are of these pairs).
+                    rounds = runs.ToDictionary(r => r.Key, r => r.Value.Select(x => x.Seconds).ToArray()),
                     seeds_over_orchestrated = Math.Round(ratios.SeedsOverOrchestrated, 2), orchestrated_over_floor = Math.Round(ratios.OrchestratedOverFloor, 2),
                     floor_over_limit = Math.Round(ratios.FloorOverLimit, 2), daily_over_orchestrated = Math.Round(ratios.DailyOverOrchestrated, 3),
                 }, RunCommand.JsonOptions));
