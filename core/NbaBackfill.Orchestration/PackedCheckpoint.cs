@@ -42,7 +42,8 @@ public static class PackedCheckpoint
     // (compared by their text, not trusted by reference: each replay reads the text anew from its history).
     private static readonly Lock PlansGate = new();
     private static readonly LinkedList<(string Packed, BackfillPlan Plan)> Plans = [];
-    private const int PlansKept = 4;
+    // (A few: runs at once in one host each replay their own; a twenty-season plan unpacked is tens of megabytes.)
+    private const int PlansKept = 2;
 
     /// <summary>A packed plan, unpacked once while it is among the last few asked for.</summary>
     public static BackfillPlan UnpackPlan(string packed)

@@ -125,8 +125,9 @@ public sealed class DuckDbWarehouse : IWarehouse
         // Two typed columns off the reader: no row array, no boxes, and a numeric id's text made once per read (a
         // player's id repeats on every date he played).
         var type = table.Columns[table.IndexOf(entityColumn)].Type;
+        var dateColumn = table.PartitionColumn ?? throw new ArgumentException($"{table.Name} has no partition date", nameof(table));
         await using var conn = await ConnectAsync(ct);
-        return await ReadEachAsync<(DateOnly, string)>(conn, InRange(table, $"{(distinct ? "DISTINCT " : "")}{table.PartitionColumn}, {entityColumn}"), [range.From, range.To],
+        return await ReadEachAsync<(DateOnly, string)>(conn, InRange(table, $"{(distinct ? "DISTINCT " : "")}{dateColumn}, {entityColumn}"), [range.From, range.To],
             (reader, strings) =>
             {
                 var ids = new Dictionary<long, string>();
