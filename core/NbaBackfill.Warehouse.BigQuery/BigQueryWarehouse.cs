@@ -102,6 +102,23 @@ public sealed class BigQueryWarehouse : IWarehouse
             "AND resolution_status <> @resolved", parameters, FailureRecord.From, ct);
     }
 
+    /// <summary>
+    /// One processor's unresolved failure keys, filtered by the job: the failure tables are clustered by processor, so
+    /// each processor's job reads its own blocks (through the projected-read default, every processor's job read the
+    /// whole table's keys and dropped the other processors' in memory).
+    /// </summary>
+    public Task<IReadOnlyList<(DateOnly Date, string Entity)>> ReadUnresolvedFailureKeysAsync(
+        TableSchema failures, ProcessorId processor, DateRange range, CancellationToken ct)
+    {
+        var parameters = RangeParameters(range);
+        parameters.Add(BigQueryValues.Parameter("processor", ColumnType.String, processor.ToString()));
+        parameters.Add(BigQueryValues.Parameter("resolved", ColumnType.String, ResolutionStatus.Resolved));
+        var (date, entity) = (failures.IndexOf("analysis_date"), failures.IndexOf("entity_id"));
+        return SelectAsync(failures, ["analysis_date", "entity_id"],
+            $"SELECT analysis_date, entity_id FROM {Ref(failures)} WHERE processor_name = @processor AND analysis_date BETWEEN @from AND @to " +
+            "AND resolution_status IS DISTINCT FROM @resolved", parameters, r => (r.Date(date), r.Str(entity)), ct);
+    }
+
     public Task<IReadOnlyList<object?[]>> ReadAllAsync(TableSchema table, DateRange? range, CancellationToken ct)
     {
         // No range = the whole table, deliberately (export): every partition is named, NULL ones included.

@@ -120,6 +120,11 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(2, unresolved.Count); // the re-run kept the identical records, added none
         Assert.Equal(1, await bed.Warehouse.DeleteFailuresAsync(ProcessorId.PCF, date, "201939", Ct));
         Assert.Single(await bed.Warehouse.ReadUnresolvedFailuresAsync(ProcessorId.PCF, DateRange.Single(date), Ct));
+        // Reconciliation's key read, filtered by the job: the key the projected read gives, none of another processor's.
+        var keys = await bed.Warehouse.ReadUnresolvedFailureKeysAsync(TableCatalog.PrecomputeFailures, ProcessorId.PCF, DateRange.Single(date), Ct);
+        Assert.Equal([(date, "203507")], keys);
+        Assert.Equal(await bed.Warehouse.ReadUnresolvedFailureKeysByColumnsAsync(TableCatalog.PrecomputeFailures, ProcessorId.PCF, DateRange.Single(date), Ct), keys);
+        Assert.Empty(await bed.Warehouse.ReadUnresolvedFailureKeysAsync(TableCatalog.PrecomputeFailures, ProcessorId.PDC, DateRange.Single(date), Ct));
         // Processed by its failures alone, and read only when PCF is asked about.
         Assert.Contains((ProcessorId.PCF, date), await bed.Warehouse.ReadProcessedNodesAsync(DateRange.Single(date), [ProcessorId.PCF, ProcessorId.PDC], Ct));
         Assert.Empty(await bed.Warehouse.ReadProcessedNodesAsync(DateRange.Single(date), [ProcessorId.PGS, ProcessorId.PDC], Ct));
